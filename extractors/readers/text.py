@@ -1,0 +1,75 @@
+"""Plain-text reader: decode (UTF-8, then recorded fallbacks), split lines, pages at form feeds."""
+
+from __future__ import annotations
+
+from extractors.errors import CorruptFile
+from extractors.readers.base import Hint, Line, RawDocument
+from schemas.document import Format
+
+_FALLBACKS = ("cp1252", "latin-1")
+
+
+def decode(data: bytes) -> tuple[str, str, list[str]]:
+    """Decode text bytes; return (text, encoding, warnings). latin-1 never fails, so this always returns."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError as exc:
+            raise CorruptFile(f"UTF-16 text that does not decode ({exc.reason})") from exc
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    for enc in _FALLBACKS:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return text, enc, [f"not valid UTF-8 (first bad byte at {first_bad}); decoded as {enc}"]
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+def read_text(data: bytes) -> RawDocument:
+    """Read a text file into lines; a blank line marks a new paragraph, a form feed a new page."""
+    text, encoding, warnings = decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines: list[Line] = []
+    page = 1
+    blank_before = True
+    offset = 0
+    for raw in text.split("\n"):
+        start = offset
+        offset += len(raw) + 1
+        pieces = raw.split("\f")
+        for k, piece in enumerate(pieces):
+            if k:
+                page += 1
+                blank_before = True
+            if not piece.strip():
+                blank_before = True
+                start += len(piece) + 1
+                continue
+            cells: tuple[tuple[str, int], ...] = ()
+            hint = Hint.NONE
+            if "\t" in piece.strip():
+                cells = _cells(piece, start)
+                hint = Hint.TABLE_ROW if len(cells) > 1 else Hint.NONE
+            lines.append(Line(piece, page, start, para_start=blank_before, hint=hint, cells=cells))
+            blank_before = False
+            start += len(piece) + 1
+    return RawDocument(Format.TXT, text, lines, page_count=page, encoding=encoding, warnings=warnings)
+
+
+def _cells(line: str, start: int) -> tuple[tuple[str, int], ...]:
+    out = []
+    pos = start
+    for cell in line.split("\t"):
+        out.append((cell, pos))
+        pos += len(cell) + 1
+    # Trailing empty cells ("Within 3 months\t\t\t") say nothing; keep leading ones (column layout).
+    while out and not out[-1][0].strip():
+        out.pop()
+    return tuple(out)
+

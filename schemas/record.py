@@ -1,0 +1,125 @@
+"""The extraction record: the JSON contract of shared/gold/FORMAT.md, plus provenance per item.
+
+Contract keys come first and are always present; provenance (`page`, `start`, `end`,
+`rule`, `confidence`) rides along as extra keys, which the contract allows.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RECORD_SCHEMA_VERSION = "1.0.0"
+
+
+class DocType(StrEnum):
+    MONITORING_LETTER = "monitoring_letter"
+    FOCUSED_VISIT_LETTER = "focused_visit_letter"
+    INSPECTION_REPORT = "inspection_report"
+    CONSULTATION = "consultation"
+    ANNUAL_REPORT = "annual_report"
+    COMMITTEE_REPORT = "committee_report"
+    ARTICLE = "article"
+    OTHER = "other"
+
+
+class Grade(StrEnum):
+    OUTSTANDING = "outstanding"
+    GOOD = "good"
+    SATISFACTORY = "satisfactory"
+    ADEQUATE = "adequate"
+    REQUIRES_IMPROVEMENT = "requires_improvement"
+    INADEQUATE = "inadequate"
+
+
+class Timescale(StrEnum):
+    IMMEDIATELY = "immediately"
+    WITHIN_3_MONTHS = "within_3_months"
+    WITHIN_6_MONTHS = "within_6_months"
+    WITHIN_12_MONTHS = "within_12_months"
+
+
+class Rag(StrEnum):
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+
+class Provenance(BaseModel):
+    """Where an item was found and by which rule: enough for a researcher to cite it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    page: int | None = None
+    start: int = 0
+    end: int = 0
+    rule: str = ""
+    confidence: float = 1.0
+
+
+class Evidence(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: Literal["provider", "inspectors"] | None
+    text: str
+    provenance: Provenance = Field(default_factory=Provenance)
+
+
+class AreaForImprovement(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None
+    text: str
+    timescale: Timescale | None = None
+    judgement: Grade | None = None
+    rag: Rag | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    provenance: Provenance = Field(default_factory=Provenance)
+
+
+class Recommendation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None
+    text: str
+    provenance: Provenance = Field(default_factory=Provenance)
+
+
+class Judgement(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str
+    grade: Grade
+    provenance: Provenance = Field(default_factory=Provenance)
+
+
+class OverallJudgement(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    grade: Grade
+    kind: Literal["progress", "effectiveness"]
+    provenance: Provenance = Field(default_factory=Provenance)
+
+
+class ExtractionRecord(BaseModel):
+    """Everything extracted from one document, in the contract's shape."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    document: str
+    doc_type: DocType
+    title: str | None = None
+    date: str | None = None
+    inspectorate: str | None = None
+    provider: str | None = None
+    service_area: str | None = None
+    overall_judgement: OverallJudgement | None = None
+    areas_for_improvement: list[AreaForImprovement] = Field(default_factory=list)
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    judgements: list[Judgement] = Field(default_factory=list)
+    schema_name: Literal["InspectionsRecord"] = "InspectionsRecord"
+    schema_version: str = RECORD_SCHEMA_VERSION
+    sha256: str | None = None
+    extractor_version: str | None = None
