@@ -1,14 +1,34 @@
-"""Document -> ExtractionRecord: runs the rule pipeline and assembles the contract record."""
+"""Document -> ExtractionRecord: analyse once, run each pure extractor, assemble the contract record."""
 
 from __future__ import annotations
 
 from extractors import EXTRACTOR_VERSION
+from extractors.analysis import analyse
+from extractors.findings import extract_findings
+from extractors.judgements import extract_judgements, extract_overall
+from extractors.metadata import extract_metadata
 from schemas.document import Document
-from schemas.record import DocType, ExtractionRecord
+from schemas.record import ExtractionRecord
 
 
 def extract_record(doc: Document) -> ExtractionRecord:
-    """Extract everything the contract asks for from one parsed document (work in progress)."""
+    """Extract everything the contract asks for from one parsed document (pure: no I/O)."""
+    analysis = analyse(doc)
+    meta = extract_metadata(analysis)
+    findings = extract_findings(analysis)
+    judgements = extract_judgements(analysis)
     return ExtractionRecord(
-        document=doc.name, doc_type=DocType.OTHER, sha256=doc.sha256, extractor_version=EXTRACTOR_VERSION
+        document=doc.name,
+        doc_type=meta.doc_type,
+        title=meta.title,
+        date=meta.date,
+        inspectorate=meta.inspectorate,
+        provider=meta.provider,
+        service_area=meta.service_area,
+        overall_judgement=extract_overall(analysis, judgements),
+        areas_for_improvement=findings.areas,
+        recommendations=findings.recommendations,
+        judgements=judgements,
+        sha256=doc.sha256,
+        extractor_version=EXTRACTOR_VERSION,
     )

@@ -1,0 +1,155 @@
+"""Run the spaCy pipeline over a Document's blocks and expose what the rules found, per block.
+
+`analyse(doc)` is the only place that calls spaCy; every extractor reads the `Analysis` it
+returns, so each extractor stays a pure function of (Document, Analysis).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from extractors.nlp import CUES_KEY, build_nlp
+from schemas.document import Block, BlockKind, Document
+from schemas.record import Grade, Provenance, Timescale
+
+_WORD_TIMESCALES = {
+    "one": 3, "1": 3, "two": 3, "2": 3, "three": 3, "3": 3, "four": 6, "4": 6, "six": 6, "6": 6,
+    "nine": 12, "9": 12, "twelve": 12, "12": 12,
+}  # fmt: skip
+
+
+@dataclass
+class Cue:
+    """A rule match inside one block: label, rule id, text and offsets within the block text."""
+
+    label: str
+    rule: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class BlockView:
+    """A block with its spaCy doc (or one doc per cell for table rows) and its rule matches."""
+
+    block: Block
+    doc: Doc | None
+    cell_docs: list[Doc] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.block.text
+
+    @property
+    def kind(self) -> BlockKind:
+        return self.block.kind
+
+    def has(self, label: str) -> bool:
+        return any(c.label == label for c in self.cues)
+
+    def first(self, label: str) -> Cue | None:
+        return next((c for c in self.cues if c.label == label), None)
+
+    def starts_with(self, label: str, within: int = 3) -> Cue | None:
+        """A cue of this label at (or within a few characters of) the start of the block."""
+        cue = self.first(label)
+        return cue if cue is not None and cue.start <= within else None
+
+    def sentences(self) -> list[Span]:
+        return list(self.doc.sents) if self.doc is not None else []
+
+    def provenance(self, rule: str, start: int = 0, end: int | None = None, confidence: float = 1.0) -> Provenance:
+        """Provenance for a span of this block's text (offsets relative to the block)."""
+        end = len(self.block.text) if end is None else end
+        return Provenance(
+            page=self.block.page, start=self.block.start + start, end=self.block.start + end,
+            rule=rule, confidence=confidence,
+        )
+
+
+@dataclass
+class Analysis:
+    document: Document
+    blocks: list[BlockView]
+
+
+def _cues(doc: Doc) -> list[Cue]:
+    spans = list(doc.spans.get(CUES_KEY, []))
+    grades = filter_spans([s for s in spans if s.label_ == "GRADE"])
+    others = [s for s in spans if s.label_ != "GRADE"]
+    out = [Cue(s.label_, s.id_, s.text, s.start_char, s.end_char) for s in (*grades, *others)]
+    out.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    return out
+
+
+def analyse(document: Document) -> Analysis:
+    """Tokenise, split sentences and match rules on every block (and every table cell)."""
+    nlp = build_nlp()
+    texts: list[str] = []
+    owners: list[tuple[int, int | None]] = []
+    for i, b in enumerate(document.blocks):
+        if b.kind is BlockKind.TABLE_ROW:
+            for j, c in enumerate(b.cells):
+                texts.append(c.text)
+                owners.append((i, j))
+        else:
+            texts.append(b.text)
+            owners.append((i, None))
+    views = [BlockView(b, None) for b in document.blocks]
+    for (i, j), doc in zip(owners, nlp.pipe(texts, batch_size=256), strict=True):
+        if j is None:
+            views[i].doc = doc
+            views[i].cues = _cues(doc)
+        else:
+            views[i].cell_docs.append(doc)
+    return Analysis(document, views)
+
+
+# -- small shared helpers --------------------------------------------------------------------------
+
+
+def grade_from_rule(rule: str) -> Grade | None:
+    """The grade a GRADE rule id names ("grade.requires_improvement" -> Grade.REQUIRES_IMPROVEMENT)."""
+    if not rule.startswith("grade."):
+        return None
+    try:
+        return Grade(rule.removeprefix("grade."))
+    except ValueError:
+        return None
+
+
+def grade_from_text(text: str) -> Grade | None:
+    """The grade a short text states ("'Good'", "Requires improvement to be good"), else None."""
+    t = re.sub(r"[^a-z ]", " ", text.lower())
+    t = " ".join(t.split())
+    if t.startswith("requires improvement"):
+        return Grade.REQUIRES_IMPROVEMENT
+    try:
+        return Grade(t.replace(" ", "_"))
+    except ValueError:
+        return None
+
+
+def timescale_from_text(text: str) -> Timescale | None:
+    """Map a timescale phrase to the contract's enum."""
+    t = text.lower()
+    if re.search(r"\bimmediate(ly)?\b", t):
+        return Timescale.IMMEDIATELY
+    m = re.search(r"within\s+(?:the\s+next\s+)?(\w+)\s+months?", t)
+    if m and m.group(1) in _WORD_TIMESCALES:
+        return Timescale(f"within_{_WORD_TIMESCALES[m.group(1)]}_months")
+    if re.search(r"within\s+(?:one|a|1)\s+year|within\s+12\s+months", t):
+        return Timescale.WITHIN_12_MONTHS
+    return None
+
+
+def clean_item_text(text: str) -> str:
+    """One line, whitespace collapsed, leading separators (":", "-", ".") removed."""
+    text = " ".join(text.split())
+    return re.sub(r"^[\s:.\-–—]+", "", text).strip()

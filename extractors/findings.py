@@ -1,0 +1,352 @@
+"""Areas for improvement (letter form and action-plan tables), their evidence, and recommendations.
+
+Letters announce structure with cue lines ("Area for improvement 1: ...", "Evidence of progress
+provided by ... included:", "Within three months:") and then lists; action plans put the same
+facts in table columns. Both are read here from the rule matches in `Analysis`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from extractors.analysis import (
+    Analysis,
+    BlockView,
+    clean_item_text,
+    grade_from_rule,
+    timescale_from_text,
+)
+from extractors.rules import lexicon
+from schemas.document import BlockKind
+from schemas.record import AreaForImprovement, Evidence, Grade, Rag, Recommendation, Timescale
+
+_ID = re.compile(r"([A-Za-z]?\d{1,2}[a-z]?)\s*$")
+_PROGRESS_AFTER = re.compile(r"^\W*(?:\w+\W+){0,2}?progress\b", re.I)
+_PROGRESS_BEFORE = re.compile(r"\bprogress\b[^.]{0,80}$", re.I)
+_TABLE_TEXT_COL = re.compile(r"area[s]? for (?:improvement|development)|recommendation|priority|action|issue", re.I)
+_TABLE_ROLES = {
+    "rag": re.compile(r"\brag\b|\bstatus\b|rating", re.I),
+    "ref": re.compile(r"\bref|\bno\.?$|number|\bid\b", re.I),
+    "progress": re.compile(r"progress|update|summary|comment|evidence", re.I),
+    "timescale": re.compile(r"timescale|by when|target date|deadline", re.I),
+}
+_SPLIT_ITEMS = re.compile(r"\s*[•·\uf0b7▪●]\s*")
+
+
+@dataclass
+class Findings:
+    areas: list[AreaForImprovement] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+
+
+def _is_intro(view: BlockView) -> bool:
+    """A heading, or a short line that introduces a list (ends with a colon)."""
+    text = view.text.rstrip()
+    return view.kind is BlockKind.HEADING or text.endswith(":") or len(text.split()) <= 8
+
+
+def _after_cue(view: BlockView, label: str) -> tuple[str, int]:
+    """The block's text after a cue at its start, and where that text starts."""
+    cue = view.first(label)
+    rest = view.text[cue.end :] if cue else view.text
+    lead = len(rest) - len(rest.lstrip(" :.-–—\t"))
+    return clean_item_text(rest), (cue.end if cue else 0) + lead
+
+
+def _cue_id(cue_text: str) -> str | None:
+    m = _ID.search(cue_text)
+    return m.group(1) if m else None
+
+
+def _timescale_label(view: BlockView) -> Timescale | None:
+    """A short line that is just a timescale ("Within three months:", "Immediately")."""
+    if view.kind is BlockKind.BULLET or len(view.text.split()) > 6:
+        return None
+    cue = view.starts_with("TIMESCALE")
+    return timescale_from_text(view.text) if cue else None
+
+
+def progress_grade(view: BlockView) -> tuple[Grade, int, int, str] | None:
+    """A progress judgement in this block: a grade next to the word "progress"."""
+    for cue in view.cues:
+        if cue.label != "GRADE":
+            continue
+        after = view.text[cue.end : cue.end + 60]
+        before = view.text[max(0, cue.start - 90) : cue.start]
+        if _PROGRESS_AFTER.match(after) or _PROGRESS_BEFORE.search(before):
+            grade = grade_from_rule(cue.rule)
+            if grade is not None:
+                return grade, cue.start, cue.end, cue.rule
+    return None
+
+
+def _excluded_recommendation(text: str) -> bool:
+    return any(re.search(p, text, re.I) for p in lexicon().not_recommendation_patterns)
+
+
+class _Walker:
+    """One pass over the blocks with the state a reader keeps in their head."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.views = analysis.blocks
+        self.out = Findings()
+        self.letter_areas: list[AreaForImprovement] = []
+        self.listed_actions: list[tuple[Timescale | None, AreaForImprovement]] = []
+        self.current: AreaForImprovement | None = None
+        self.evidence_source: str | None = None
+        self.section: str | None = None  # "afi_list" | "rec_list" | None
+        self.timescale: Timescale | None = None
+        self.pending_rec: tuple[str | None, BlockView] | None = None
+        self.judged = False
+
+    def run(self) -> Findings:
+        i = 0
+        while i < len(self.views):
+            view = self.views[i]
+            if view.kind is BlockKind.TABLE_ROW:
+                consumed = _read_action_table(self.views, i, self.out.areas)
+                i += max(consumed, 1)
+                self.evidence_source = None
+                continue
+            if view.kind is BlockKind.BULLET:
+                self._bullet(view)
+            else:
+                self._paragraph(view, self.views[i + 1] if i + 1 < len(self.views) else None)
+            i += 1
+        self._finish()
+        return self.out
+
+    # paragraphs and headings: cues that change state
+    def _paragraph(self, view: BlockView, nxt: BlockView | None) -> None:
+        if self.pending_rec is not None:
+            rec_id, head = self.pending_rec
+            self.pending_rec = None
+            self._add_rec(rec_id, view.text, view, "rec.item.recommendation_n")
+            return
+        if cue := view.starts_with("AFI_ITEM"):
+            text, at = _after_cue(view, "AFI_ITEM")
+            if not text and nxt is not None and nxt.kind is not BlockKind.BULLET:
+                text, at, view = nxt.text, 0, nxt
+            self.current = AreaForImprovement(
+                id=_cue_id(cue.text), text=text, provenance=view.provenance(cue.rule, at)
+            )
+            self.letter_areas.append(self.current)
+            self.evidence_source, self.section, self.judged = None, None, False
+            return
+        if cue := view.starts_with("REC_ITEM"):
+            text, at = _after_cue(view, "REC_ITEM")
+            if text:
+                self._add_rec(_cue_id(cue.text), text, view, cue.rule, at)
+            else:
+                self.pending_rec = (_cue_id(cue.text), view)
+            self.section = None
+            return
+        if view.text.rstrip().endswith(":") and (view.has("EVIDENCE_PROVIDER") or view.has("EVIDENCE_INSPECTORS")):
+            provider = view.first("EVIDENCE_PROVIDER")
+            inspectors = view.first("EVIDENCE_INSPECTORS")
+            first = min((c for c in (provider, inspectors) if c), key=lambda c: c.start)
+            self.evidence_source = "provider" if first is provider else "inspectors"
+            self.evidence_rule = first.rule
+            return
+        self.evidence_source = None
+        if (ts := _timescale_label(view)) is not None:
+            self.timescale = ts
+            if self.section is None:
+                self.section = "afi_list"
+            return
+        if _is_intro(view) and view.starts_with("AFI_SECTION", within=12) or (
+            view.text.rstrip().endswith(":") and view.has("AFI_SECTION")
+        ):
+            self.section, self.timescale = "afi_list", None
+            return
+        if _is_intro(view) and view.starts_with("REC_SECTION", within=12) or (
+            view.text.rstrip().endswith(":") and view.has("REC_SECTION")
+        ):
+            self.section, self.timescale = "rec_list", None
+            return
+        if self.current is not None and not self.judged and (pg := progress_grade(view)):
+            grade, start, end, rule = pg
+            self.current.judgement = grade
+            self.judged = True
+            return
+        if view.kind is BlockKind.HEADING or not view.text.rstrip().endswith(":"):
+            self.section, self.timescale = None, None
+
+    def _bullet(self, view: BlockView) -> None:
+        text = clean_item_text(view.text)
+        if not text:
+            return
+        if self.evidence_source and self.current is not None:
+            self.current.evidence.append(
+                Evidence(source=self.evidence_source, text=text, provenance=view.provenance(self.evidence_rule))
+            )
+            return
+        if self.section == "afi_list":
+            area = AreaForImprovement(
+                id=_marker_id(view), text=text, timescale=self.timescale,
+                provenance=view.provenance("afi.list.bullet", confidence=0.8),
+            )
+            self.listed_actions.append((self.timescale, area))
+        elif self.section == "rec_list":
+            self._add_rec(_marker_id(view), text, view, "rec.list.bullet")
+
+    def _add_rec(self, rec_id: str | None, text: str, view: BlockView, rule: str, at: int = 0) -> None:
+        text = clean_item_text(text)
+        if text and not _excluded_recommendation(text):
+            self.out.recommendations.append(
+                Recommendation(id=rec_id, text=text, provenance=view.provenance(rule, at))
+            )
+
+    def _finish(self) -> None:
+        if self.letter_areas:
+            _assign_timescales(self.letter_areas, self.listed_actions)
+            self.out.areas[:0] = self.letter_areas
+        else:
+            self.out.areas[:0] = [a for _, a in self.listed_actions]
+
+
+def _marker_id(view: BlockView) -> str | None:
+    marker = view.block.marker or ""
+    m = re.match(r"\(?([0-9]{1,2}|[a-z])[.)]", marker)
+    return m.group(1) if m else None
+
+
+def _similar(a: str, b: str) -> float:
+    def norm(s: str) -> str:
+        s = re.sub(r"^\w+\s+(?:should|must|needs? to|to)\s+", "", s.lower())
+        return " ".join(re.sub(r"[^\w\s]", " ", s).split())
+
+    return SequenceMatcher(None, norm(a), norm(b), autojunk=False).ratio()
+
+
+def _assign_timescales(
+    areas: list[AreaForImprovement], listed: list[tuple[Timescale | None, AreaForImprovement]]
+) -> None:
+    """Give each numbered area the timescale of the listed priority action it restates."""
+    if not listed:
+        return
+    pairs = sorted(
+        ((_similar(a.text, l.text), i, j) for i, a in enumerate(areas) for j, (_, l) in enumerate(listed)),
+        reverse=True,
+    )
+    used_a, used_l = set(), set()
+    for score, i, j in pairs:
+        if score < 0.6 or i in used_a or j in used_l:
+            continue
+        used_a.add(i)
+        used_l.add(j)
+        areas[i].timescale = listed[j][0]
+    if not used_a and len(areas) == len(listed):
+        for a, (ts, _) in zip(areas, listed, strict=True):
+            a.timescale = ts
+
+
+# -- action-plan tables ----------------------------------------------------------------------------
+
+
+def _roles(header: list[str]) -> dict[str, int] | None:
+    """Column roles from a header row, or None if this is not an area-for-improvement table."""
+    text_col = next((j for j, h in enumerate(header) if _TABLE_TEXT_COL.search(h)), None)
+    if text_col is None:
+        return None
+    roles = {"text": text_col}
+    for role, rx in _TABLE_ROLES.items():
+        for j, h in enumerate(header):
+            if j != text_col and j not in roles.values() and rx.search(h):
+                roles[role] = j
+                break
+    return roles if len(roles) > 1 else None
+
+
+def _is_group_label(view: BlockView) -> bool:
+    text = view.text.strip()
+    return view.kind is not BlockKind.BULLET and len(text.split()) <= 8 and not re.search(r"[.;]$", text)
+
+
+def _read_action_table(views: list[BlockView], i: int, areas: list[AreaForImprovement]) -> int:
+    """Read an action-plan table starting at views[i]; return how many blocks it consumed."""
+    header = [c.text for c in views[i].block.cells]
+    roles = _roles(header)
+    if roles is None:
+        return 1
+    timescale: Timescale | None = None
+    k = i + 1
+    while k < len(views):
+        v = views[k]
+        if v.kind is BlockKind.TABLE_ROW:
+            cells = [c.text for c in v.block.cells]
+            if cells == header:
+                k += 1
+                continue
+            area = _area_from_row(v, roles, timescale)
+            if area is not None:
+                areas.append(area)
+            k += 1
+            continue
+        if _is_group_label(v):
+            timescale = timescale_from_text(v.text) if v.has("TIMESCALE") else timescale
+            k += 1
+            continue
+        break
+    return k - i
+
+
+def _area_from_row(view: BlockView, roles: dict[str, int], timescale: Timescale | None) -> AreaForImprovement | None:
+    cells = view.block.cells
+
+    def cell(role: str) -> str:
+        j = roles.get(role)
+        return cells[j].text.strip() if j is not None and j < len(cells) else ""
+
+    text = clean_item_text(cell("text"))
+    if len(text.split()) < 4:
+        return None
+    rag_word = re.match(r"\s*(red|amber|green)\b", cell("rag"), re.I)
+    ts = timescale_from_text(cell("timescale")) or timescale
+    j = roles["text"]
+    span = cells[j]
+    area = AreaForImprovement(
+        id=cell("ref") or None,
+        text=text,
+        timescale=ts,
+        rag=Rag(rag_word.group(1).lower()) if rag_word else None,
+        provenance=_cell_prov(view, span.start, span.end, "afi.table.row"),
+    )
+    if "progress" in roles and roles["progress"] < len(cells):
+        pj = roles["progress"]
+        pcell = cells[pj]
+        doc = view.cell_docs[pj] if pj < len(view.cell_docs) else None
+        for text_, s, e in _split_progress(pcell.text, doc):
+            area.evidence.append(
+                Evidence(source="provider", text=text_, provenance=_cell_prov(view, pcell.start + s, pcell.start + e,
+                                                                              "evidence.table.progress"))
+            )
+    return area
+
+
+def _cell_prov(view: BlockView, start: int, end: int, rule: str):
+    from schemas.record import Provenance
+
+    return Provenance(page=view.block.page, start=start, end=end, rule=rule, confidence=0.9)
+
+
+def _split_progress(text: str, doc) -> list[tuple[str, int, int]]:
+    """Split a progress cell into items: on bullet glyphs if it has them, else into sentences."""
+    if _SPLIT_ITEMS.search(text):
+        out, pos = [], 0
+        for part in _SPLIT_ITEMS.split(text):
+            at = text.find(part, pos)
+            if part.strip():
+                out.append((clean_item_text(part), at, at + len(part)))
+            pos = at + len(part)
+        return out
+    if doc is None:
+        return [(clean_item_text(text), 0, len(text))] if text.strip() else []
+    return [(clean_item_text(s.text), s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
+
+
+def extract_findings(analysis: Analysis) -> Findings:
+    """Areas for improvement with evidence, timescales, judgements and RAG; and recommendations."""
+    return _Walker(analysis).run()

@@ -1,0 +1,185 @@
+"""Document metadata: type, title, date, inspectorate, provider and service area.
+
+Title and date come from the document's opening by form (a standalone line, a dated line);
+the rest from gazetteers in rules/lexicon.json scored over the title and opening.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from extractors.analysis import Analysis, BlockView
+from extractors.rules import lexicon
+from schemas.document import BlockKind
+from schemas.record import DocType
+
+OPENING_CHARS = 2500
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_DATE = re.compile(
+    r"^(?:date[d:]?\s*:?\s*|published\s*:?\s*)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\.?$",
+    re.I,
+)
+_CONTACT = re.compile(r"@|www\.|\bT\s*0\d|\btel\b|\bfax\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s\d[A-Z]{2}\b|^direct\b", re.I)
+_SALUTATION = re.compile(r"^dear\b", re.I)
+
+
+@dataclass
+class Metadata:
+    doc_type: DocType
+    title: str | None
+    date: str | None
+    inspectorate: str | None
+    provider: str | None
+    service_area: str | None
+
+
+def _opening(views: list[BlockView]) -> list[BlockView]:
+    out, total = [], 0
+    for v in views:
+        out.append(v)
+        total += len(v.text)
+        if total > OPENING_CHARS:
+            break
+    return out
+
+
+def _is_date(text: str) -> str | None:
+    m = _DATE.match(text.strip())
+    if not m:
+        return None
+    try:
+        return date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))).isoformat()
+    except ValueError:
+        return None
+
+
+def find_date(views: list[BlockView]) -> str | None:
+    """The issue date: a line that is only a date, near the top (letters put it above the salutation)."""
+    for v in views[:20]:
+        if v.kind is BlockKind.TABLE_ROW:
+            continue
+        if d := _is_date(v.text):
+            return d
+    return None
+
+
+def find_title(views: list[BlockView]) -> str | None:
+    """The document's own title line: a letter's subject line, else its first title-like line."""
+    for i, v in enumerate(views[:25]):
+        if _SALUTATION.match(v.text) and i + 1 < len(views):
+            nxt = views[i + 1]
+            if len(nxt.text.split()) <= 25 and not nxt.text.rstrip().endswith((".", ":")):
+                return nxt.text.strip()
+            break
+    for v in views[:15]:
+        text = v.text.strip()
+        if v.kind in (BlockKind.TABLE_ROW, BlockKind.BULLET) or not text:
+            continue
+        if _CONTACT.search(text) or _is_date(text) or len(text.split()) > 25:
+            continue
+        return text
+    return None
+
+
+def _count(patterns: list[str], text: str) -> int:
+    return sum(len(re.findall(r"\b" + re.escape(p) + r"\b", text, re.I)) for p in patterns)
+
+
+def find_inspectorate(title: str, opening: str) -> str | None:
+    """The inspectorate named in the title or the opening of the document."""
+    best = max(
+        ((_count(i.patterns, title) * 3 + _count(i.patterns, opening), i.name) for i in lexicon().inspectorates),
+        default=(0, None),
+    )
+    return best[1] if best[0] > 0 else None
+
+
+def find_provider(text: str) -> str | None:
+    """The inspected organisation: gazetteer names first, then council/school/trust names by frequency."""
+    lex = lexicon()
+    scored = [(_count(p.patterns, text), p.name) for p in lex.providers]
+    best = max(scored, default=(0, None))
+    if best[0] >= 2:
+        return best[1]
+    counts: Counter[str] = Counter()
+    for rx in lex.provider_regexes:
+        for m in re.finditer(rx, text):
+            counts[m.group().strip()] += 1
+    if not counts:
+        return best[1] if best[0] else None
+    # Group spellings of one body by their place name; report its fullest spelling.
+    places: Counter[str] = Counter()
+    fullest: dict[str, str] = {}
+    for name, n in counts.items():
+        place = name.split()[0] if not name.lower().startswith(("london", "royal", "city", "county", "borough",
+                                                                  "council")) else name.split()[-1]
+        places[place] += n
+        if len(name) > len(fullest.get(place, "")):
+            fullest[place] = name
+    return fullest[places.most_common(1)[0][0]]
+
+
+_AREA_AFTER_PROVIDER = re.compile(
+    r"\b(?:inspection|inspections|visit|monitoring)\s+of\s+{p}\s+(?:in\s+)?(?:the\s+)?"
+    r"(?P<area>(?:[A-Z][a-z]+|and|of|upon|on)(?:\s+(?:[A-Z][a-z]+|and|of|upon|on))*(?:\s+\([A-Z0-9]{{1,4}}\))?)"
+)
+_AREA_IN_THE = re.compile(r"\bin\s+the\s+(?P<area>(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,3})\b")
+
+
+def find_service_area(title: str | None, opening: list[BlockView], provider: str | None) -> str | None:
+    """The unit inside the provider that was inspected, as written near the title."""
+    if not provider:
+        return None
+    texts = ([title] if title else []) + [v.text for v in opening[:12]]
+    rx = re.compile(_AREA_AFTER_PROVIDER.pattern.format(p=re.escape(provider)))
+    for t in texts:
+        m = rx.search(t)
+        if m and m.group("area").split()[0][0].isupper():
+            return m.group("area").strip()
+    for t in texts:
+        if provider.lower() not in t.lower() and "(" + provider.lower() not in t.lower():
+            continue
+        m = _AREA_IN_THE.search(t, t.lower().find(provider.lower()))
+        if m:
+            return m.group("area")
+    return None
+
+
+def classify(title: str | None, opening: str, full: str, is_letter: bool) -> DocType:
+    """Score the doc-type cues of the lexicon over title, opening and whole text."""
+    scores: Counter[DocType] = Counter()
+    regions = {"title": (title or "").lower(), "opening": opening.lower(), "anywhere": full.lower()}
+    for cue in lexicon().doc_types:
+        region = regions[cue.where]
+        if any(p in region for p in cue.patterns):
+            scores[cue.doc_type] += cue.weight
+    if is_letter and scores:
+        top = scores.most_common(1)[0][0]
+        if top in (DocType.MONITORING_LETTER, DocType.FOCUSED_VISIT_LETTER):
+            return top
+    if is_letter and not scores:
+        return lexicon().letter_doc_type
+    return scores.most_common(1)[0][0] if scores else DocType.OTHER
+
+
+def extract_metadata(analysis: Analysis) -> Metadata:
+    views = analysis.blocks
+    opening_views = _opening(views)
+    opening = "\n".join(v.text for v in opening_views)
+    title = find_title(views)
+    is_letter = any(_SALUTATION.match(v.text) for v in views[:25])
+    doc_type = classify(title, opening, analysis.document.text, is_letter)
+    provider = find_provider(analysis.document.text)
+    return Metadata(
+        doc_type=doc_type,
+        title=title,
+        date=find_date(views),
+        inspectorate=find_inspectorate(title or "", opening),
+        provider=provider,
+        service_area=find_service_area(title, opening_views, provider),
+    )
