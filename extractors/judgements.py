@@ -28,7 +28,7 @@ _RELATING = re.compile(
     re.I,
 )
 _THE_X_JUDGED = re.compile(
-    rf"^(?:The|Its|Their)\s+(?P<rest>[^.]{{3,160}}?)\s+(?:was|were|is|are)\s+(?:judged|graded|rated|assessed)"
+    rf"^(?:The|Its|Their)\s+(?P<rest>[^.]{{3,160}}?)\s+(?:was|were)\s+(?:judged|graded|rated|assessed)"
     rf"\s+(?:to\s+be\s+|as\s+)?{_Q}?(?P<grade>{_GRADES})\b",
     re.I,
 )

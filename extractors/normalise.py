@@ -33,7 +33,7 @@ _PAGE_NO = re.compile(
     r"^(?:page\s*)?[-–(]?\s*\d{1,4}\s*[-–)]?(?:\s*(?:of|/)\s*\d{1,4})?$|^page\s+\d{1,4}\b.*$", re.I
 )
 _DIGITS = re.compile(r"\d+")
-_TERMINAL = re.compile(r"[.!?:;)\]]['’\"”]?$")
+_TERMINAL = re.compile(r"[.!?:;]['’\"”]?$")
 _CHAR_FIX = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\ufb01": "fi", "\ufb02": "fl"})
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\ufeff"))
 
