@@ -140,14 +140,14 @@ def _drop_running_heads(lines: list[Line], page_count: int | None) -> list[Line]
             pages.setdefault(ln.page, []).append(i)
     if len(pages) < 2:
         return lines
-    zone: dict[int, set[int]] = {}
-    for idxs in pages.values():
-        for i in idxs[:HEADER_FOOTER_ZONE] + idxs[-HEADER_FOOTER_ZONE:]:
-            zone.setdefault(i, set())
+    def edges(idxs: list[int]) -> list[int]:
+        k = min(HEADER_FOOTER_ZONE, max(1, len(idxs) // 3))  # short pages: first and last lines only
+        return sorted(set(idxs[:k] + idxs[len(idxs) - k :])) if k else []
+
+    zone = [i for idxs in pages.values() for i in edges(idxs)]
     seen: Counter[str] = Counter()
     for idxs in pages.values():
-        keys = {_head_key(lines[i].text) for i in set(idxs[:HEADER_FOOTER_ZONE] + idxs[-HEADER_FOOTER_ZONE:])}
-        seen.update(k for k in keys if k)
+        seen.update({k for k in (_head_key(lines[i].text) for i in edges(idxs)) if k})
     need = max(2, int(len(pages) * HEADER_FOOTER_SHARE + 0.5))
     drop = set()
     for i in zone:
