@@ -1,0 +1,226 @@
+"""Rule tests: one short real-style sentence per case, on the blank English pipeline."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extractors.analysis import analyse, grade_from_text, timescale_from_text
+from extractors.extract import extract_record
+from extractors.nlp import CUES_KEY, build_nlp
+from extractors.readers import read_bytes
+from extractors.rules import RULES_DIR, SpanPattern, lexicon, load_patterns
+
+
+def labels(text: str) -> set[tuple[str, str]]:
+    doc = build_nlp()(text)
+    return {(s.label_, s.text) for s in doc.spans[CUES_KEY]}
+
+
+def record(text: str):
+    return extract_record(read_bytes(text.encode("utf-8"), "case.txt"))
+
+
+@pytest.mark.parametrize(
+    "text, label, span",
+    [
+        ("Area for improvement 1: Cafcass should ensure children are safe.", "AFI_ITEM", "Area for improvement 1"),
+        ("Area for development A2: Improve supervision.", "AFI_ITEM", "Area for development A2"),
+        ("Priority action 3: Secure participation.", "AFI_ITEM", "Priority action 3"),
+        ("Areas for improvement", "AFI_SECTION", "Areas for improvement"),
+        ("What needs to improve in this area", "AFI_SECTION", "What needs to improve"),
+        ("The following priority actions were identified:", "AFI_SECTION", "following priority actions"),
+        ("Recommendations", "REC_SECTION", "Recommendations"),
+        ("Ofsted made the following recommendations:", "REC_SECTION", "following recommendations"),
+        ("Ofsted makes 10 recommendations to help Cafcass.", "REC_SECTION", "makes 10 recommendations"),
+        ("Recommendation 7", "REC_ITEM", "Recommendation 7"),
+        ("Evidence of progress provided by Cafcass included:", "EVIDENCE_PROVIDER", "Evidence of progress provided"),
+        ("Evidence provided by the council included:", "EVIDENCE_PROVIDER", "Evidence provided"),
+        ("Evidence gathered during the visit included:", "EVIDENCE_INSPECTORS", "Evidence gathered"),
+        ("Within three months:", "TIMESCALE", "Within three months"),
+        ("Within 6 months", "TIMESCALE", "Within 6 months"),
+        ("Immediately:", "TIMESCALE", "Immediately"),
+        ("Satisfactory progress has been made.", "GRADE", "Satisfactory"),
+        ("The school requires improvement to be good.", "GRADE", "requires improvement to be good"),
+    ],
+)
+def test_cue_patterns(text, label, span):
+    assert (label, span) in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("The report outlined seven areas for improvement.", "AFI_ITEM"),
+        ("The report outlined seven areas for improvement.", "AFI_SECTION"),
+        ("He recommended it.", "REC_SECTION"),
+    ],
+)
+def test_cue_patterns_do_not_fire_mid_sentence(text, label):
+    assert label not in {lab for lab, _ in labels(text)}
+
+
+@pytest.mark.parametrize(
+    "text, grade",
+    [("'Good'", "good"), ("Outstanding", "outstanding"), ("requires improvement to be good", "requires_improvement"),
+     ("Adequate.", "adequate"), ("Amber", None), ("Good progress", None)],
+)
+def test_grade_from_text(text, grade):
+    assert (grade_from_text(text) or None) == grade
+
+
+@pytest.mark.parametrize(
+    "text, ts",
+    [("Immediately:", "immediately"), ("Within three months:", "within_3_months"), ("within 3 months", "within_3_months"),
+     ("Within six months", "within_6_months"), ("within 12 months", "within_12_months"),
+     ("Within one year", "within_12_months"), ("Next year", None)],
+)
+def test_timescale_from_text(text, ts):
+    assert (timescale_from_text(text) or None) == ts
+
+
+def test_every_rule_file_loads_strictly():
+    for path in RULES_DIR.glob("*.jsonl"):
+        assert load_patterns(path)
+    assert lexicon().inspectorates
+
+
+def test_unknown_label_or_key_is_rejected(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"label": "NOPE", "id": "x", "pattern": "y"}) + "\n")
+    with pytest.raises(ValueError, match="bad.jsonl:1"):
+        load_patterns(bad)
+    with pytest.raises(ValueError):
+        SpanPattern.model_validate({"label": "GRADE", "id": "x", "pattern": "y", "extra": 1})
+
+
+@pytest.mark.parametrize(
+    "sentence, subject, grade",
+    [
+        ("The inspection judged the service's 'Overall Effectiveness' to be 'Good'.", "Overall Effectiveness", "good"),
+        ("All were good, except 'Quality of service' which was considered to be 'Outstanding'.",
+         "Quality of service", "outstanding"),
+        ("The action plan submitted by the service was judged to be satisfactory.", "Action plan", "satisfactory"),
+        ("Inspections in N1 (North Tyne) rated our services as 'good'.", "N1 (North Tyne)", "good"),
+        ("Overall effectiveness: Good", "Overall effectiveness", "good"),
+        ("17 of 18 were 'Good', the remaining judgement (which related to the quality of provision) being "
+         "'Adequate'.", "Quality of provision", "adequate"),
+    ],
+)
+def test_running_text_judgements(sentence, subject, grade):
+    rec = record(sentence + "\n")
+    assert (subject, grade) in {(j.subject, j.grade.value) for j in rec.judgements}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Risk 4. The standards of practice are rated as inadequate by Ofsted.",
+        "The service aims to be good.",
+        "Outstanding: A service of exceptional quality that exceeds minimum requirements",
+    ],
+)
+def test_no_judgement_from_non_statements(sentence):
+    assert record(sentence + "\n").judgements == []
+
+
+def test_judgement_table_with_column_headers():
+    text = ("Judgement\tSafeguarding services\tServices for looked after children\n"
+            "Overall effectiveness\tGood\tAdequate\n")
+    got = {(j.subject, j.grade.value) for j in record(text).judgements}
+    assert got == {("Safeguarding services: Overall effectiveness", "good"),
+                   ("Services for looked after children: Overall effectiveness", "adequate")}
+
+
+MONITORING_LETTER = """12 March 2015
+
+Dear Ms Smith,
+
+Monitoring visit of Anytown Council children's services
+
+The following priority actions were identified:
+
+Immediately:
+
+- Ensure that all referrals are screened within one working day.
+
+Within three months:
+
+- Ensure that supervision is regular and recorded.
+
+Area for improvement 1: Anytown Council should ensure that all referrals are screened within one working day.
+
+Evidence of progress provided by the council included:
+
+- A new screening rota.
+
+Evidence gathered during the monitoring visit included:
+
+• Referral records showing timely screening.
+
+Good progress has been made on this issue.
+
+Area for improvement 2: Anytown Council should ensure that supervision is regular and recorded.
+
+Evidence gathered during the monitoring visit included:
+
+- Supervision files that were incomplete.
+
+Progress on this area is inadequate.
+
+Taken together, this represents satisfactory progress overall.
+
+Yours sincerely
+"""
+
+
+def test_monitoring_letter_structure():
+    rec = record(MONITORING_LETTER)
+    assert rec.doc_type.value == "monitoring_letter"
+    assert rec.date == "2015-03-12"
+    assert rec.title == "Monitoring visit of Anytown Council children's services"
+    assert rec.provider == "Anytown Council"
+    assert rec.overall_judgement.grade.value == "satisfactory"
+    assert rec.overall_judgement.kind == "progress"
+    a1, a2 = rec.areas_for_improvement
+    assert (a1.id, a1.timescale.value, a1.judgement.value) == ("1", "immediately", "good")
+    assert [(e.source, e.text) for e in a1.evidence] == [
+        ("provider", "A new screening rota."), ("inspectors", "Referral records showing timely screening.")]
+    assert (a2.id, a2.timescale.value, a2.judgement.value) == ("2", "within_3_months", "inadequate")
+    assert a1.provenance.rule == "afi.item.area_for_improvement"
+    doc_text = read_bytes(MONITORING_LETTER.encode(), "case.txt").text
+    assert doc_text[a1.provenance.start : a1.provenance.end] == a1.text
+
+
+def test_inspection_report_lists_without_numbered_areas():
+    text = ("Areas for improvement\n\nWithin three months:\n\n- Improve the quality of plans for children.\n\n"
+            "Recommendations\n\n1. Review the complaints policy and publish it.\n"
+            "2. Train managers in supervision.\n")
+    rec = record(text)
+    assert [(a.text, a.timescale.value) for a in rec.areas_for_improvement] == [
+        ("Improve the quality of plans for children.", "within_3_months")]
+    assert [(r.id, r.text) for r in rec.recommendations] == [
+        ("1", "Review the complaints policy and publish it."), ("2", "Train managers in supervision.")]
+
+
+def test_committee_recommendations_to_the_committee_are_not_findings():
+    text = "4. RECOMMENDATIONS\n\n- 4.1 The Scrutiny Committee is asked to note the report.\n"
+    assert record(text).recommendations == []
+
+
+def test_action_plan_table():
+    text = ("Formal area for improvement\tRAG rating\tPlan ref no\tProgress summary\n"
+            "Within 3 months\t\t\t\n"
+            "Ensure that all plans are specific and measurable\tAmber\tA4\tNew templates used. Audits held.\n")
+    (area,) = record(text).areas_for_improvement
+    assert (area.id, area.rag.value, area.timescale.value) == ("A4", "amber", "within_3_months")
+    assert [e.text for e in area.evidence] == ["New templates used.", "Audits held."]
+    assert {e.source for e in area.evidence} == {"provider"}
+
+
+def test_analysis_runs_on_every_block():
+    doc = read_bytes(MONITORING_LETTER.encode(), "case.txt")
+    views = analyse(doc).blocks
+    assert len(views) == len(doc.blocks)
+    assert all(v.doc is not None for v in views)
