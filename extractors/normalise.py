@@ -208,6 +208,12 @@ def _continues(prev: _Block | None, line: Line, *, soft_wrapped: bool) -> bool:
     open_sentence = not _TERMINAL.search(last)
     lower_start = first[:1].islower()
     if not line.para_start and soft_wrapped:
+        # Wrapped lines carry on, except where layout says otherwise: a line back at the bullet's
+        # own indent (not its hanging indent), or a capitalised line after a list intro's colon.
+        if first[:1].isupper() and (
+            (prev.kind is BlockKind.BULLET and line.indent <= prev.level) or last.endswith(":")
+        ):
+            return False
         return True
     if not line.para_start:
         return open_sentence and lower_start
