@@ -296,7 +296,8 @@ def render_docx(text: str, title: str) -> bytes:
                 for c, value in enumerate(r):
                     _add_runs(cells[c].paragraphs[0], value)
         elif b.kind == "bullet":
-            _add_runs(document.add_paragraph(style="List Bullet" if b.level == 0 else "List Bullet 2"), b.text)
+            style = "List Bullet" if b.level == 0 else "List Bullet 2"
+            _add_runs(document.add_paragraph(style=style), b.text)
         elif b.kind == "heading":
             document.add_heading(level=2).add_run(b.text)
         else:

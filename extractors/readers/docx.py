@@ -62,7 +62,8 @@ def _check_container(data: bytes) -> None:
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > RATIO_MIN_SIZE and ratio > MAX_RATIO:
                     raise UnsafeContent(
-                        f"{info.filename} expands {ratio:,.0f}x to {info.file_size:,} bytes (limit {MAX_RATIO}x)"
+                        f"{info.filename} expands {ratio:,.0f}x to {info.file_size:,} bytes"
+                        f" (limit {MAX_RATIO}x)"
                     )
             try:
                 xml = zf.read("word/document.xml")
@@ -95,7 +96,8 @@ class _BodyReader:
                     self.read(content)
 
     def _add(self, text: str, *, para: bool, hint: Hint = Hint.NONE, indent: int = 0, cells=()) -> None:
-        self.lines.append(Line(text, None, self.offset, para_start=para, hint=hint, indent=indent, cells=cells))
+        line = Line(text, None, self.offset, para_start=para, hint=hint, indent=indent, cells=cells)
+        self.lines.append(line)
         self.texts.append(text)
         self.offset += len(text) + 1
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import ctypes
 import io
 import re
-import statistics
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -251,8 +250,13 @@ def _merge_baselines(lines: list[_PhysLine]) -> list[_PhysLine]:
                 prev = merged[-1]
                 if seg.x0 - prev.x1 < SEGMENT_GAP_EM * max(prev.size, seg.size):
                     merged[-1] = _Seg(
-                        f"{prev.text} {seg.text}", prev.x0, seg.x1, min(prev.bottom, seg.bottom),
-                        max(prev.top, seg.top), min(prev.baseline, seg.baseline), max(prev.size, seg.size),
+                        f"{prev.text} {seg.text}",
+                        prev.x0,
+                        seg.x1,
+                        min(prev.bottom, seg.bottom),
+                        max(prev.top, seg.top),
+                        min(prev.baseline, seg.baseline),
+                        max(prev.size, seg.size),
                     )
                 else:
                     merged.append(seg)
@@ -273,12 +277,13 @@ def _cuts(text: str, a: int, b: int, boxes: _Boxes, rects, size: float) -> list[
     for prev, nxt in zip(ordered, ordered[1:], strict=False):
         if nxt[0] - prev[2] < gap_min:
             continue
-        # The first char at or right of the next run's left edge starts the new segment.
+        # The first char past the middle of the gap starts the new segment.
+        middle = (prev[2] + nxt[0]) / 2
         for i in range(pos, b):
             if text[i].isspace():
                 continue
             x = boxes.left(i)
-            if x is not None and x >= nxt[0] - 0.75:
+            if x is not None and x >= middle:
                 cuts.append(i)
                 pos = i
                 break
@@ -292,10 +297,7 @@ def _clean(piece: str) -> str:
 
 def _has_paths(page) -> bool:
     """True when the page draws any path (table rulings, boxes): cheap check via PDFium."""
-    for obj in page.get_objects(max_depth=1):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-            return True
-    return False
+    return any(obj.type == pdfium_c.FPDF_PAGEOBJ_PATH for obj in page.get_objects(max_depth=1))
 
 
 def _order(lines: list[_PhysLine], width: float) -> list[_PhysLine]:
@@ -371,7 +373,7 @@ class _Plumber:
         try:
             tables = self._tables(index, height)
         except Exception as exc:  # pdfplumber is an optional refinement: never fail the read.
-            warnings.append(f"page {index + 1}: table finder failed ({type(exc).__name__}); kept PDFium lines")
+            warnings.append(f"page {index + 1}: table finder failed ({type(exc).__name__}); kept PDFium's")
             tables = []
         if not tables:
             # Unruled or unrecognised: each multi-segment PDFium line is a row of its own.
@@ -413,11 +415,9 @@ class _Plumber:
                     if not cells:
                         continue
                     rx0, rtop, rx1, rbottom = row.bbox
-                    segs = [
-                        _Seg(c, rx0, rx1, height - rbottom, height - rtop, height - rtop - 9, 9.0) for c in cells
-                    ]
-                    line = _PhysLine(segs[:1], hint=Hint.TABLE_ROW, cells_from_table=cells)
-                    rows.append(line)
+                    # One box for the whole row; the cells' texts ride along in cells_from_table.
+                    box = _Seg(cells[0], rx0, rx1, height - rbottom, height - rtop, height - rtop - 9, 9.0)
+                    rows.append(_PhysLine([box], hint=Hint.TABLE_ROW, cells_from_table=cells))
                 if rows:
                     result.append(((x0, height - bottom, x1, height - top), rows))
             return result
