@@ -313,3 +313,13 @@ def test_minimal_docx_reads():
     doc = read_raw(_docx_with_body(_minimal_document("hello world")))
     assert [ln.text for ln in doc.lines] == ["hello world"]
     assert doc.raw_text == "hello world" and doc.lines[0].para_start
+
+
+def test_pdf_without_table_finder_stays_on_pdfium_and_keeps_rows():
+    from extractors.readers.pdf import read_pdf
+
+    doc = read_pdf((RENDITIONS / "004_f0749543a7284e51.pdf").read_bytes(), table_finder=False)
+    assert_offsets(doc)
+    rows = [tuple(c for c, _ in ln.cells) for ln in doc.lines if ln.hint is Hint.TABLE_ROW]
+    assert ("Overall Effectiveness", "Good") in rows
+    assert ("Capacity for improvement", "Good", "Good") in rows

@@ -89,8 +89,12 @@ class _PhysLine:
         return max(s.size for s in self.segs)
 
 
-def read_pdf(data: bytes) -> RawDocument:
-    """Read PDF bytes into lines with page, paragraph, indent and table-row hints."""
+def read_pdf(data: bytes, *, table_finder: bool = True) -> RawDocument:
+    """Read PDF bytes into lines with page, paragraph, indent and table-row hints.
+
+    `table_finder=False` keeps every page on the PDFium path (ruled tables then come out as
+    one TABLE_ROW per physical line, with wrapped cell text split over several rows).
+    """
     pdf = _open(data)
     warnings: list[str] = []
     plumber = _Plumber(data)
@@ -107,8 +111,10 @@ def read_pdf(data: bytes) -> RawDocument:
                 height = page.get_height()
             finally:
                 page.close()
-            if suspect_table:
+            if suspect_table and table_finder:
                 lines = plumber.merge_tables(index, height, lines, warnings)
+            elif suspect_table:
+                lines = _mark_rows(lines)
             pages.append(lines)
     finally:
         plumber.close()
@@ -186,9 +192,7 @@ def _pdfium_lines(page) -> tuple[list[_PhysLine], bool]:
     lines = _order(lines, page.get_width())
     if multi >= TABLE_MIN_ROWS:
         # An unruled table: each line whose runs are split by wide gaps is a row of cells.
-        for ln in lines:
-            if len(ln.segs) > 1:
-                ln.hint = Hint.TABLE_ROW
+        lines = _mark_rows(lines)
     return lines, False
 
 
@@ -376,11 +380,7 @@ class _Plumber:
             warnings.append(f"page {index + 1}: table finder failed ({type(exc).__name__}); kept PDFium's")
             tables = []
         if not tables:
-            # Unruled or unrecognised: each multi-segment PDFium line is a row of its own.
-            for ln in lines:
-                if len(ln.segs) > 1:
-                    ln.hint = Hint.TABLE_ROW
-            return lines
+            return _mark_rows(lines)
         out: list[_PhysLine] = []
         pending = sorted(tables, key=lambda t: -t[0][3])
         for ln in lines:
@@ -423,6 +423,14 @@ class _Plumber:
             return result
         finally:
             page.close()
+
+
+def _mark_rows(lines: list[_PhysLine]) -> list[_PhysLine]:
+    """Without a table finder, each multi-segment line is a table row of its own."""
+    for ln in lines:
+        if len(ln.segs) > 1:
+            ln.hint = Hint.TABLE_ROW
+    return lines
 
 
 def _inside(line: _PhysLine, bbox) -> bool:
@@ -485,13 +493,17 @@ def _margin(lines: list[_PhysLine]) -> float:
 
 
 def _usual_pitch(lines: list[_PhysLine]) -> float:
-    """The page's normal line pitch as a multiple of font height (lower quartile of the steps)."""
+    """The page's normal line pitch as a multiple of font height (10th percentile of the steps).
+
+    A low percentile, not the median: on a page of one-line paragraphs (forms, bullet lists)
+    most steps are paragraph gaps, and the few wrapped lines give the true line pitch.
+    """
     ratios = sorted(
         (a.baseline - b.baseline) / max(a.size, b.size)
         for a, b in zip(lines, lines[1:], strict=False)
         if 0 < a.baseline - b.baseline < 3 * max(a.size, b.size)
     )
-    return ratios[len(ratios) // 4] if ratios else 0.0
+    return ratios[len(ratios) // 10] if ratios else 0.0
 
 
 def _gap_above(prev: _PhysLine, line: _PhysLine, pitch: float) -> bool:
