@@ -100,6 +100,7 @@ class _Walker:
         self.timescale: Timescale | None = None
         self.pending_rec: tuple[str | None, BlockView] | None = None
         self.judged = False
+        self.list_opened = False  # the previous block introduced a list ("...included:", "Immediately:")
 
     def run(self) -> Findings:
         i = 0
@@ -110,8 +111,11 @@ class _Walker:
                 i += max(consumed, 1)
                 self.evidence_source = None
                 continue
+            opened, self.list_opened = self.list_opened, False
             if view.kind is BlockKind.BULLET:
                 self._bullet(view)
+            elif opened and _lost_marker_item(view):
+                self._bullet(view, lost_marker=True)
             else:
                 self._paragraph(view, self.views[i + 1] if i + 1 < len(self.views) else None)
             i += 1
@@ -149,12 +153,14 @@ class _Walker:
             first = min((c for c in (provider, inspectors) if c), key=lambda c: c.start)
             self.evidence_source = "provider" if first is provider else "inspectors"
             self.evidence_rule = first.rule
+            self.list_opened = True
             return
         self.evidence_source = None
         if (ts := _timescale_label(view)) is not None:
             self.timescale = ts
             if self.section is None:
                 self.section = "afi_list"
+            self.list_opened = True
             return
         if _is_intro(view) and view.starts_with("AFI_SECTION", within=12) or (
             view.text.rstrip().endswith(":") and view.has("AFI_SECTION")
@@ -174,14 +180,17 @@ class _Walker:
         if view.kind is BlockKind.HEADING or not view.text.rstrip().endswith(":"):
             self.section, self.timescale = None, None
 
-    def _bullet(self, view: BlockView) -> None:
+    def _bullet(self, view: BlockView, lost_marker: bool = False) -> None:
         text = clean_item_text(view.text)
         if not text:
             return
         if self.evidence_source and self.current is not None:
+            rule, conf = (self.evidence_rule + ".lost_marker", 0.7) if lost_marker else (self.evidence_rule, 1.0)
             self.current.evidence.append(
-                Evidence(source=self.evidence_source, text=text, provenance=view.provenance(self.evidence_rule))
+                Evidence(source=self.evidence_source, text=text, provenance=view.provenance(rule, confidence=conf))
             )
+            if lost_marker:
+                self.evidence_source = None  # one unmarked item; the next paragraph is prose again
             return
         if self.section == "afi_list":
             area = AreaForImprovement(
@@ -205,6 +214,16 @@ class _Walker:
             self.out.areas[:0] = self.letter_areas
         else:
             self.out.areas[:0] = [a for _, a in self.listed_actions]
+
+
+def _lost_marker_item(view: BlockView) -> bool:
+    """A paragraph right after a list intro that is really its only item (marker lost in conversion)."""
+    if view.kind is not BlockKind.PARAGRAPH or view.text.rstrip().endswith(":"):
+        return False
+    structural = ("AFI_ITEM", "AFI_SECTION", "REC_ITEM", "REC_SECTION", "EVIDENCE_PROVIDER", "EVIDENCE_INSPECTORS")
+    if any(view.starts_with(label, within=12) for label in structural) or _timescale_label(view):
+        return False
+    return progress_grade(view) is None
 
 
 def _marker_id(view: BlockView) -> str | None:
