@@ -68,8 +68,11 @@ class BlockView:
         """Provenance for a span of this block's text (offsets relative to the block)."""
         end = len(self.block.text) if end is None else end
         return Provenance(
-            page=self.block.page, start=self.block.start + start, end=self.block.start + end,
-            rule=rule, confidence=confidence,
+            page=self.block.page,
+            start=self.block.start + start,
+            end=self.block.start + end,
+            rule=rule,
+            confidence=confidence,
         )
 
 

@@ -133,9 +133,7 @@ class _Walker:
             text, at = _after_cue(view, "AFI_ITEM")
             if not text and nxt is not None and nxt.kind is not BlockKind.BULLET:
                 text, at, view = nxt.text, 0, nxt
-            self.current = AreaForImprovement(
-                id=_cue_id(cue.text), text=text, provenance=view.provenance(cue.rule, at)
-            )
+            self.current = AreaForImprovement(id=_cue_id(cue.text), text=text, provenance=view.provenance(cue.rule, at))
             self.letter_areas.append(self.current)
             self.evidence_source, self.section, self.judged = None, None, False
             return
@@ -162,13 +160,17 @@ class _Walker:
                 self.section = "afi_list"
             self.list_opened = True
             return
-        if _is_intro(view) and view.starts_with("AFI_SECTION", within=12) or (
-            view.text.rstrip().endswith(":") and view.has("AFI_SECTION")
+        if (
+            _is_intro(view)
+            and view.starts_with("AFI_SECTION", within=12)
+            or (view.text.rstrip().endswith(":") and view.has("AFI_SECTION"))
         ):
             self.section, self.timescale = "afi_list", None
             return
-        if _is_intro(view) and view.starts_with("REC_SECTION", within=12) or (
-            view.text.rstrip().endswith(":") and view.has("REC_SECTION")
+        if (
+            _is_intro(view)
+            and view.starts_with("REC_SECTION", within=12)
+            or (view.text.rstrip().endswith(":") and view.has("REC_SECTION"))
         ):
             self.section, self.timescale = "rec_list", None
             return
@@ -194,7 +196,9 @@ class _Walker:
             return
         if self.section == "afi_list":
             area = AreaForImprovement(
-                id=_marker_id(view), text=text, timescale=self.timescale,
+                id=_marker_id(view),
+                text=text,
+                timescale=self.timescale,
                 provenance=view.provenance("afi.list.bullet", confidence=0.8),
             )
             self.listed_actions.append((self.timescale, area))
@@ -204,9 +208,7 @@ class _Walker:
     def _add_rec(self, rec_id: str | None, text: str, view: BlockView, rule: str, at: int = 0) -> None:
         text = clean_item_text(text)
         if text and not _excluded_recommendation(text):
-            self.out.recommendations.append(
-                Recommendation(id=rec_id, text=text, provenance=view.provenance(rule, at))
-            )
+            self.out.recommendations.append(Recommendation(id=rec_id, text=text, provenance=view.provenance(rule, at)))
 
     def _finish(self) -> None:
         if self.letter_areas:
@@ -247,7 +249,7 @@ def _assign_timescales(
     if not listed:
         return
     pairs = sorted(
-        ((_similar(a.text, l.text), i, j) for i, a in enumerate(areas) for j, (_, l) in enumerate(listed)),
+        ((_similar(a.text, b.text), i, j) for i, a in enumerate(areas) for j, (_, b) in enumerate(listed)),
         reverse=True,
     )
     used_a, used_l = set(), set()
@@ -339,8 +341,11 @@ def _area_from_row(view: BlockView, roles: dict[str, int], timescale: Timescale 
         doc = view.cell_docs[pj] if pj < len(view.cell_docs) else None
         for text_, s, e in _split_progress(pcell.text, doc):
             area.evidence.append(
-                Evidence(source="provider", text=text_, provenance=_cell_prov(view, pcell.start + s, pcell.start + e,
-                                                                              "evidence.table.progress"))
+                Evidence(
+                    source="provider",
+                    text=text_,
+                    provenance=_cell_prov(view, pcell.start + s, pcell.start + e, "evidence.table.progress"),
+                )
             )
     return area
 

@@ -76,8 +76,19 @@ def _table_judgements(views: list[BlockView]) -> list[Judgement]:
         for j, g in graded:
             subj = f"{header[j]}: {subject}" if multi and header[j] else subject
             cell = v.block.cells[j]
-            out.append(Judgement(subject=subj, grade=g, provenance=Provenance(
-                page=v.block.page, start=v.block.start, end=cell.end, rule="judgement.table.row", confidence=0.95)))
+            out.append(
+                Judgement(
+                    subject=subj,
+                    grade=g,
+                    provenance=Provenance(
+                        page=v.block.page,
+                        start=v.block.start,
+                        end=cell.end,
+                        rule="judgement.table.row",
+                        confidence=0.95,
+                    ),
+                )
+            )
     return out
 
 
@@ -102,24 +113,44 @@ def _text_judgements(view: BlockView) -> list[Judgement]:
     if view.kind is BlockKind.HEADING or view.kind is BlockKind.PARAGRAPH:
         m = _COLON_LINE.match(text.strip())
         if m and (g := _grade(m.group("grade"))):
-            out.append(Judgement(subject=m.group("subject").strip(), grade=g,
-                                 provenance=_prov(view, "judgement.line.colon", 0, len(text))))
+            out.append(
+                Judgement(
+                    subject=m.group("subject").strip(),
+                    grade=g,
+                    provenance=_prov(view, "judgement.line.colon", 0, len(text)),
+                )
+            )
             return out
     for m in _QUOTED_SUBJECT.finditer(text):
         if (g := _grade(m.group("grade"))) and not _grade(m.group("subject")):
-            out.append(Judgement(subject=m.group("subject").strip(), grade=g,
-                                 provenance=_prov(view, "judgement.text.quoted_subject", m.start(), m.end(), 0.9)))
+            out.append(
+                Judgement(
+                    subject=m.group("subject").strip(),
+                    grade=g,
+                    provenance=_prov(view, "judgement.text.quoted_subject", m.start(), m.end(), 0.9),
+                )
+            )
     for m in _RELATING.finditer(text):
         if g := _grade(m.group("grade")):
             subject = m.group("subject").strip(" ,")
-            out.append(Judgement(subject=subject[:1].upper() + subject[1:], grade=g,
-                                 provenance=_prov(view, "judgement.text.relating_to", m.start(), m.end(), 0.8)))
+            out.append(
+                Judgement(
+                    subject=subject[:1].upper() + subject[1:],
+                    grade=g,
+                    provenance=_prov(view, "judgement.text.relating_to", m.start(), m.end(), 0.8),
+                )
+            )
     for sent in view.sentences():
         s_text, s0 = sent.text, sent.start_char
         m = _THE_X_JUDGED.match(s_text)
         if m and (g := _grade(m.group("grade"))) and (subject := _subject_from_rest(m.group("rest"))):
-            out.append(Judgement(subject=subject, grade=g,
-                                 provenance=_prov(view, "judgement.text.the_x_judged", s0, s0 + m.end(), 0.8)))
+            out.append(
+                Judgement(
+                    subject=subject,
+                    grade=g,
+                    provenance=_prov(view, "judgement.text.the_x_judged", s0, s0 + m.end(), 0.8),
+                )
+            )
         out.extend(_area_code_judgements(view, s_text, s0))
     return out
 
@@ -135,8 +166,13 @@ def _area_code_judgements(view: BlockView, sentence: str, s0: int) -> list[Judge
         g = _grade(gm.group("grade"))
         for am in _AREA_CODE.finditer(segment):
             subject = f"{am.group(1)} ({am.group(2).strip()})"
-            out.append(Judgement(subject=subject, grade=g, provenance=_prov(
-                view, "judgement.text.area_code", s0 + pos + am.start(), s0 + gm.end(), 0.85)))
+            out.append(
+                Judgement(
+                    subject=subject,
+                    grade=g,
+                    provenance=_prov(view, "judgement.text.area_code", s0 + pos + am.start(), s0 + gm.end(), 0.85),
+                )
+            )
         pos = gm.end()
     return out
 
@@ -170,8 +206,9 @@ def extract_overall(analysis: Analysis, judgements: list[Judgement]) -> OverallJ
             continue
         m = _PROGRESS_OVERALL.search(v.text)
         if m and (g := _grade(m.group("grade") or m.group("grade2"))):
-            return OverallJudgement(grade=g, kind="progress",
-                                    provenance=_prov(v, "overall.progress", m.start(), m.end()))
+            return OverallJudgement(
+                grade=g, kind="progress", provenance=_prov(v, "overall.progress", m.start(), m.end())
+            )
     for j in judgements:
         subject = j.subject.split(":")[-1]
         if _OVERALL_EFFECTIVENESS.search(subject) and ":" not in j.subject:

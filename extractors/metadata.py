@@ -17,8 +17,26 @@ from schemas.document import BlockKind
 from schemas.record import DocType
 
 OPENING_CHARS = 2500
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 _DATE = re.compile(
     r"^(?:date[d:]?\s*:?\s*|published\s*:?\s*)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
     r"(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\.?$",
@@ -116,8 +134,11 @@ def find_provider(text: str) -> str | None:
     places: Counter[str] = Counter()
     fullest: dict[str, str] = {}
     for name, n in counts.items():
-        place = name.split()[0] if not name.lower().startswith(("london", "royal", "city", "county", "borough",
-                                                                  "council")) else name.split()[-1]
+        place = (
+            name.split()[0]
+            if not name.lower().startswith(("london", "royal", "city", "county", "borough", "council"))
+            else name.split()[-1]
+        )
         places[place] += n
         if len(name) > len(fullest.get(place, "")):
             fullest[place] = name

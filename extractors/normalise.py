@@ -29,9 +29,7 @@ _DEBRIS = re.compile(
 )
 _BOLD_SPLIT = re.compile(r"(?<=[\w)])\*{2,}(?=[\w(])")
 _BOLD = re.compile(r"\*{2,}")
-_PAGE_NO = re.compile(
-    r"^(?:page\s*)?[-–(]?\s*\d{1,4}\s*[-–)]?(?:\s*(?:of|/)\s*\d{1,4})?$|^page\s+\d{1,4}\b.*$", re.I
-)
+_PAGE_NO = re.compile(r"^(?:page\s*)?[-–(]?\s*\d{1,4}\s*[-–)]?(?:\s*(?:of|/)\s*\d{1,4})?$|^page\s+\d{1,4}\b.*$", re.I)
 _DIGITS = re.compile(r"\d+")
 _TERMINAL = re.compile(r"[.!?:;]['’\"”]?$")
 _CHAR_FIX = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\ufb01": "fi", "\ufb02": "fl"})
@@ -39,9 +37,56 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\ufeff"))
 
 # Prefixes whose hyphen is part of the word: "co-\noperate" stays "co-operate".
 KEEP_HYPHEN_PREFIXES = frozenset(
-    "co post pre non re self well long short multi inter cross anti ex sub semi full part "
-    "on off high low under over mid cost early after follow up sign in out day year age "
-    "child family face one two three four five six seven eight ten".split()
+    [
+        "co",
+        "post",
+        "pre",
+        "non",
+        "re",
+        "self",
+        "well",
+        "long",
+        "short",
+        "multi",
+        "inter",
+        "cross",
+        "anti",
+        "ex",
+        "sub",
+        "semi",
+        "full",
+        "part",
+        "on",
+        "off",
+        "high",
+        "low",
+        "under",
+        "over",
+        "mid",
+        "cost",
+        "early",
+        "after",
+        "follow",
+        "up",
+        "sign",
+        "in",
+        "out",
+        "day",
+        "year",
+        "age",
+        "child",
+        "family",
+        "face",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "ten",
+    ]
 )
 
 HEADER_FOOTER_ZONE = 3  # lines at the top and bottom of a page that may be running heads
@@ -98,8 +143,11 @@ def _clean_pieces(text: str, raw_start: int) -> list[_Piece]:
         word = m.group().translate(_CHAR_FIX).translate(_INVISIBLE)
         if not word:
             continue
-        glued = m.start() > 0 and masked[m.start() - 1] == "\0" and bool(out) and (
-            out[-1].raw + len(out[-1].text) == raw_start + m.start() - len(_bold_run_before(masked, m.start()))
+        glued = (
+            m.start() > 0
+            and masked[m.start() - 1] == "\0"
+            and bool(out)
+            and (out[-1].raw + len(out[-1].text) == raw_start + m.start() - len(_bold_run_before(masked, m.start())))
         )
         out.append(_Piece(word, raw_start + m.start(), space_before=not glued))
     return out
@@ -140,6 +188,7 @@ def _drop_running_heads(lines: list[Line], page_count: int | None) -> list[Line]
             pages.setdefault(ln.page, []).append(i)
     if len(pages) < 2:
         return lines
+
     def edges(idxs: list[int]) -> list[int]:
         k = min(HEADER_FOOTER_ZONE, max(1, len(idxs) // 3))  # short pages: first and last lines only
         return sorted(set(idxs[:k] + idxs[len(idxs) - k :])) if k else []
@@ -210,11 +259,8 @@ def _continues(prev: _Block | None, line: Line, *, soft_wrapped: bool) -> bool:
     if not line.para_start and soft_wrapped:
         # Wrapped lines carry on, except where layout says otherwise: a line back at the bullet's
         # own indent (not its hanging indent), or a capitalised line after a list intro's colon.
-        if first[:1].isupper() and (
-            (prev.kind is BlockKind.BULLET and line.indent <= prev.level) or last.endswith(":")
-        ):
-            return False
-        return True
+        layout_break = (prev.kind is BlockKind.BULLET and line.indent <= prev.level) or last.endswith(":")
+        return not (first[:1].isupper() and layout_break)
     if not line.para_start:
         return open_sentence and lower_start
     # A new paragraph by layout; a page break or a conversion gap may still split a sentence.
@@ -334,9 +380,7 @@ class _TextBuilder:
         return "".join(self.parts)
 
 
-def _materialise(
-    raw: RawDocument, blocks: list[_Block], *, source_path: str, sha256: str, size_bytes: int
-) -> Document:
+def _materialise(raw: RawDocument, blocks: list[_Block], *, source_path: str, sha256: str, size_bytes: int) -> Document:
     tb = _TextBuilder()
     out: list[Block] = []
     for index, b in enumerate(blocks):
@@ -351,12 +395,14 @@ def _materialise(
                 c0, c1 = tb.add(cell)
                 cells.append(Cell(text=_join(cell), start=c0, end=c1))
             text = "\t".join(c.text for c in cells)
-            out.append(Block(kind=b.kind, text=text, page=b.page, start=start, end=tb.length,
-                             index=index, cells=cells))
+            out.append(Block(kind=b.kind, text=text, page=b.page, start=start, end=tb.length, index=index, cells=cells))
             continue
         start, end = tb.add(b.pieces)
-        out.append(Block(kind=b.kind, text=b.text, page=b.page, start=start, end=end, index=index,
-                         level=b.level, marker=b.marker))
+        out.append(
+            Block(
+                kind=b.kind, text=b.text, page=b.page, start=start, end=end, index=index, level=b.level, marker=b.marker
+            )
+        )
     text = tb.text
     return Document(
         source_path=source_path,

@@ -31,7 +31,9 @@ def test_bullet_glyphs_become_bullets_with_marker_kept_apart(glyph):
 def test_numbered_items_keep_their_number_as_marker():
     doc = blocks("The service should:\n\n1. Improve planning.\n2) Audit files.\n(c) Train staff.\n")
     assert [(b.marker, b.text) for b in doc if b.kind is BlockKind.BULLET] == [
-        ("1.", "Improve planning."), ("2)", "Audit files."), ("(c)", "Train staff."),
+        ("1.", "Improve planning."),
+        ("2)", "Audit files."),
+        ("(c)", "Train staff."),
     ]
 
 
@@ -48,7 +50,9 @@ def test_lost_bullet_marker_after_list_intro():
 
 def test_form_field_debris_dropped():
     assert texts("I am a/an:\n\n FORMCHECKBOX \n child or young person\n\nFemale  FORMCHECKBOX \n") == [
-        "I am a/an:", "child or young person", "Female",
+        "I am a/an:",
+        "child or young person",
+        "Female",
     ]
 
 
@@ -59,9 +63,12 @@ def test_html_list_tags_in_cells_dropped():
 
 
 def test_sentence_rejoined_across_a_page_gap():
-    text = "Increased shared local intelligence has the potential to strengthen the timeliness of\n\n\nadvice to courts.\n"
-    assert texts(text) == ["Increased shared local intelligence has the potential to strengthen the timeliness of "
-                           "advice to courts."]
+    text = (
+        "Increased shared local intelligence has the potential to strengthen the timeliness of\n\n\nadvice to courts.\n"
+    )
+    assert texts(text) == [
+        "Increased shared local intelligence has the potential to strengthen the timeliness of advice to courts."
+    ]
 
 
 def test_bullet_continued_on_next_line():

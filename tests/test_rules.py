@@ -63,8 +63,14 @@ def test_cue_patterns_do_not_fire_mid_sentence(text, label):
 
 @pytest.mark.parametrize(
     "text, grade",
-    [("'Good'", "good"), ("Outstanding", "outstanding"), ("requires improvement to be good", "requires_improvement"),
-     ("Adequate.", "adequate"), ("Amber", None), ("Good progress", None)],
+    [
+        ("'Good'", "good"),
+        ("Outstanding", "outstanding"),
+        ("requires improvement to be good", "requires_improvement"),
+        ("Adequate.", "adequate"),
+        ("Amber", None),
+        ("Good progress", None),
+    ],
 )
 def test_grade_from_text(text, grade):
     assert (grade_from_text(text) or None) == grade
@@ -72,9 +78,15 @@ def test_grade_from_text(text, grade):
 
 @pytest.mark.parametrize(
     "text, ts",
-    [("Immediately:", "immediately"), ("Within three months:", "within_3_months"), ("within 3 months", "within_3_months"),
-     ("Within six months", "within_6_months"), ("within 12 months", "within_12_months"),
-     ("Within one year", "within_12_months"), ("Next year", None)],
+    [
+        ("Immediately:", "immediately"),
+        ("Within three months:", "within_3_months"),
+        ("within 3 months", "within_3_months"),
+        ("Within six months", "within_6_months"),
+        ("within 12 months", "within_12_months"),
+        ("Within one year", "within_12_months"),
+        ("Next year", None),
+    ],
 )
 def test_timescale_from_text(text, ts):
     assert (timescale_from_text(text) or None) == ts
@@ -99,13 +111,20 @@ def test_unknown_label_or_key_is_rejected(tmp_path):
     "sentence, subject, grade",
     [
         ("The inspection judged the service's 'Overall Effectiveness' to be 'Good'.", "Overall Effectiveness", "good"),
-        ("All were good, except 'Quality of service' which was considered to be 'Outstanding'.",
-         "Quality of service", "outstanding"),
+        (
+            "All were good, except 'Quality of service' which was considered to be 'Outstanding'.",
+            "Quality of service",
+            "outstanding",
+        ),
         ("The action plan submitted by the service was judged to be satisfactory.", "Action plan", "satisfactory"),
         ("Inspections in N1 (North Tyne) rated our services as 'good'.", "N1 (North Tyne)", "good"),
         ("Overall effectiveness: Good", "Overall effectiveness", "good"),
-        ("17 of 18 were 'Good', the remaining judgement (which related to the quality of provision) being "
-         "'Adequate'.", "Quality of provision", "adequate"),
+        (
+            "17 of 18 were 'Good', the remaining judgement (which related to the quality of provision) being "
+            "'Adequate'.",
+            "Quality of provision",
+            "adequate",
+        ),
     ],
 )
 def test_running_text_judgements(sentence, subject, grade):
@@ -126,11 +145,14 @@ def test_no_judgement_from_non_statements(sentence):
 
 
 def test_judgement_table_with_column_headers():
-    text = ("Judgement\tSafeguarding services\tServices for looked after children\n"
-            "Overall effectiveness\tGood\tAdequate\n")
+    text = (
+        "Judgement\tSafeguarding services\tServices for looked after children\nOverall effectiveness\tGood\tAdequate\n"
+    )
     got = {(j.subject, j.grade.value) for j in record(text).judgements}
-    assert got == {("Safeguarding services: Overall effectiveness", "good"),
-                   ("Services for looked after children: Overall effectiveness", "adequate")}
+    assert got == {
+        ("Safeguarding services: Overall effectiveness", "good"),
+        ("Services for looked after children: Overall effectiveness", "adequate"),
+    }
 
 
 MONITORING_LETTER = """12 March 2015
@@ -186,7 +208,9 @@ def test_monitoring_letter_structure():
     a1, a2 = rec.areas_for_improvement
     assert (a1.id, a1.timescale.value, a1.judgement.value) == ("1", "immediately", "good")
     assert [(e.source, e.text) for e in a1.evidence] == [
-        ("provider", "A new screening rota."), ("inspectors", "Referral records showing timely screening.")]
+        ("provider", "A new screening rota."),
+        ("inspectors", "Referral records showing timely screening."),
+    ]
     assert (a2.id, a2.timescale.value, a2.judgement.value) == ("2", "within_3_months", "inadequate")
     assert a1.provenance.rule == "afi.item.area_for_improvement"
     doc_text = read_bytes(MONITORING_LETTER.encode(), "case.txt").text
@@ -194,14 +218,19 @@ def test_monitoring_letter_structure():
 
 
 def test_inspection_report_lists_without_numbered_areas():
-    text = ("Areas for improvement\n\nWithin three months:\n\n- Improve the quality of plans for children.\n\n"
-            "Recommendations\n\n1. Review the complaints policy and publish it.\n"
-            "2. Train managers in supervision.\n")
+    text = (
+        "Areas for improvement\n\nWithin three months:\n\n- Improve the quality of plans for children.\n\n"
+        "Recommendations\n\n1. Review the complaints policy and publish it.\n"
+        "2. Train managers in supervision.\n"
+    )
     rec = record(text)
     assert [(a.text, a.timescale.value) for a in rec.areas_for_improvement] == [
-        ("Improve the quality of plans for children.", "within_3_months")]
+        ("Improve the quality of plans for children.", "within_3_months")
+    ]
     assert [(r.id, r.text) for r in rec.recommendations] == [
-        ("1", "Review the complaints policy and publish it."), ("2", "Train managers in supervision.")]
+        ("1", "Review the complaints policy and publish it."),
+        ("2", "Train managers in supervision."),
+    ]
 
 
 def test_committee_recommendations_to_the_committee_are_not_findings():
@@ -210,9 +239,11 @@ def test_committee_recommendations_to_the_committee_are_not_findings():
 
 
 def test_action_plan_table():
-    text = ("Formal area for improvement\tRAG rating\tPlan ref no\tProgress summary\n"
-            "Within 3 months\t\t\t\n"
-            "Ensure that all plans are specific and measurable\tAmber\tA4\tNew templates used. Audits held.\n")
+    text = (
+        "Formal area for improvement\tRAG rating\tPlan ref no\tProgress summary\n"
+        "Within 3 months\t\t\t\n"
+        "Ensure that all plans are specific and measurable\tAmber\tA4\tNew templates used. Audits held.\n"
+    )
     (area,) = record(text).areas_for_improvement
     assert (area.id, area.rag.value, area.timescale.value) == ("A4", "amber", "within_3_months")
     assert [e.text for e in area.evidence] == ["New templates used.", "Audits held."]
