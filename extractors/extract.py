@@ -7,6 +7,7 @@ from extractors.analysis import analyse
 from extractors.findings import extract_findings
 from extractors.judgements import extract_judgements, extract_overall
 from extractors.metadata import extract_metadata
+from extractors.themes import classify_themes
 from schemas.document import Document
 from schemas.record import ExtractionRecord
 
@@ -17,6 +18,8 @@ def extract_record(doc: Document) -> ExtractionRecord:
     meta = extract_metadata(analysis)
     findings = extract_findings(analysis)
     judgements = extract_judgements(analysis)
+    for item in (*findings.areas, *findings.recommendations):
+        item.themes = classify_themes(item.text)
     return ExtractionRecord(
         document=doc.name,
         doc_type=meta.doc_type,

@@ -59,6 +59,19 @@ class Provenance(BaseModel):
     confidence: float = 1.0
 
 
+class ThemeTag(BaseModel):
+    """A theme of the common evaluation schedule assigned to an item, with the terms that matched."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    theme: str
+    label: str
+    parent: str | None
+    terms: list[str]
+    confidence: float
+    rule: str
+
+
 class Evidence(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -76,6 +89,7 @@ class AreaForImprovement(BaseModel):
     judgement: Grade | None = None
     rag: Rag | None = None
     evidence: list[Evidence] = Field(default_factory=list)
+    themes: list[ThemeTag] = Field(default_factory=list)
     provenance: Provenance = Field(default_factory=Provenance)
 
 
@@ -84,6 +98,7 @@ class Recommendation(BaseModel):
 
     id: str | None
     text: str
+    themes: list[ThemeTag] = Field(default_factory=list)
     provenance: Provenance = Field(default_factory=Provenance)
 
 

@@ -14,17 +14,26 @@ CONTRACT_KEYS = (
 )  # fmt: skip
 
 
-def contract(record: dict) -> dict:
-    """The record reduced to the contract of shared/gold/FORMAT.md (provenance stripped)."""
+NESTED_KEYS = {
+    "areas_for_improvement": ("id", "text", "timescale", "judgement", "rag", "evidence"),
+    "evidence": ("source", "text"),
+    "recommendations": ("id", "text"),
+    "judgements": ("subject", "grade"),
+    "overall_judgement": ("grade", "kind"),
+}
 
-    def strip(value):
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k != "provenance"}
+
+def contract(record: dict) -> dict:
+    """The record reduced to the contract of shared/gold/FORMAT.md (provenance, themes stripped)."""
+
+    def keep(key: str, value):
         if isinstance(value, list):
-            return [strip(v) for v in value]
+            return [keep(key, v) for v in value]
+        if isinstance(value, dict) and key in NESTED_KEYS:
+            return {k: keep(k, value.get(k)) for k in NESTED_KEYS[key]}
         return value
 
-    return {k: strip(record.get(k)) for k in CONTRACT_KEYS}
+    return {k: keep(k, record.get(k)) for k in CONTRACT_KEYS}
 
 
 def findings(record: dict) -> dict:
