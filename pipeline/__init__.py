@@ -1,0 +1,1 @@
+"""Orchestration and storage: discover files, run the extractors, load DuckDB, answer queries."""

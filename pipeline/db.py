@@ -1,0 +1,281 @@
+"""The only module that imports duckdb: schema, transactions, Arrow bulk loads and read-only queries.
+
+Table definitions live in pipeline/sql/schema/*.sql and are applied in file-name order on every
+open (each is `CREATE ... IF NOT EXISTS`). Table names in the SQL below come only from the fixed
+`TABLES` tuple; every value is a bound parameter. DuckDB exceptions leave this module as
+`TransientError` (retry later: a lock) or `DataError` (retrying will not help).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from pipeline.errors import DatabaseLocked, DataError, NoDatabase, PipelineError, QueryRefused, TransientError
+
+SCHEMA_DIR = Path(__file__).parent / "sql" / "schema"
+
+# Rows keyed by doc_id that belong to one extraction of a document: replaced together.
+DOCUMENT_TABLES = ("documents", "document_texts", "areas_for_improvement", "evidence", "judgements", "recommendations")
+TABLES = (*DOCUMENT_TABLES, "document_paths", "runs", "ingest_errors")
+
+_READ_ONLY_TYPES = {"SELECT", "PRAGMA", "EXPLAIN"}
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?)(?:\. See also|$)")
+
+
+def _table(name: str) -> str:
+    """Return `name` if it is one of our tables (the only way a name reaches SQL text)."""
+    if name not in TABLES:
+        raise ValueError(f"unknown table {name!r}")
+    return name
+
+
+def map_error(exc: duckdb.Error, path: Path | str) -> PipelineError:
+    """Translate a DuckDB exception into TransientError (retry may help) or DataError (it will not)."""
+    text = str(exc)
+    if isinstance(exc, duckdb.IOException) and "Could not set lock" in text:
+        m = _LOCK_HOLDER.search(text)
+        return DatabaseLocked(f"{path}" + (f", held by {m.group(1)}" if m else ""))
+    if isinstance(exc, duckdb.ConnectionException):
+        return TransientError(f"{path} is already open in this process in another mode: {text}")
+    if isinstance(exc, duckdb.TransactionException):
+        return TransientError(f"{path}: {text}")
+    return DataError(f"{path}: {type(exc).__name__}: {text}")
+
+
+@contextmanager
+def _mapped(path: Path | str) -> Iterator[None]:
+    try:
+        yield
+    except duckdb.Error as exc:
+        raise map_error(exc, path) from exc
+
+
+class Database:
+    """A read-write connection to the inspections database; use as a context manager.
+
+    One connection per process: DuckDB's file lock is exclusive across processes, so hold it
+    only for the length of a run. Methods are serialised by a lock, so worker threads may call them.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self._con = con
+        self.path = path
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path | str) -> Database:
+        """Open (creating the file and its folder if needed) and apply the schema."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _mapped(path):
+            con = duckdb.connect(str(path))
+        db = cls(con, path)
+        try:
+            db.apply_schema()
+        except BaseException:
+            con.close()
+            raise
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def apply_schema(self) -> list[str]:
+        """Run every schema file in name order; safe to repeat. Returns the files applied."""
+        files = sorted(SCHEMA_DIR.glob("*.sql"))
+        with self.transaction():
+            for f in files:
+                self._run(f.read_text(encoding="utf-8"))
+        return [f.name for f in files]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """Everything inside commits together or not at all."""
+        with self._lock, _mapped(self.path):
+            self._run("BEGIN TRANSACTION")
+            try:
+                yield self
+            except BaseException:
+                self._run("ROLLBACK")
+                raise
+            self._run("COMMIT")
+
+    def _run(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
+        """Execute and drain the result (DuckDB 2 refuses new work while a result is unfinished)."""
+        cur = self._con.execute(sql, params or [])
+        return cur.fetchall() if cur.description else []
+
+    def _execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        with self._lock, _mapped(self.path):
+            self._run(sql, params)
+
+    def _fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
+        with self._lock, _mapped(self.path):
+            return self._run(sql, params)
+
+    # -- bulk load --------------------------------------------------------------------------
+
+    def insert(self, table: str, rows: pa.Table | list[dict[str, Any]]) -> int:
+        """Bulk-insert an Arrow table (or row dicts, converted once) by column name."""
+        name = _table(table)
+        data = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows)
+        if data.num_rows == 0:
+            return 0
+        view = f"_arrow_{name}"
+        with self._lock, _mapped(self.path):
+            self._con.register(view, data)
+            try:
+                self._run(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
+            finally:
+                self._con.unregister(view)
+        return data.num_rows
+
+    # -- documents --------------------------------------------------------------------------
+
+    def known_versions(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """doc_id -> extractor_version for the given ids already stored."""
+        if not doc_ids:
+            return {}
+        rows = self._fetchall(
+            "SELECT doc_id, extractor_version FROM documents WHERE doc_id IN (SELECT unnest(?))", [list(doc_ids)]
+        )
+        return dict(rows)
+
+    def first_seen(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """doc_id -> first_seen_run for the given ids already stored."""
+        if not doc_ids:
+            return {}
+        rows = self._fetchall(
+            "SELECT doc_id, first_seen_run FROM documents WHERE doc_id IN (SELECT unnest(?))", [list(doc_ids)]
+        )
+        return dict(rows)
+
+    def delete_documents(self, doc_ids: Sequence[str]) -> None:
+        """Remove the extraction rows (not paths, runs or errors) of these documents."""
+        if not doc_ids:
+            return
+        for table in DOCUMENT_TABLES:
+            self._execute(f"DELETE FROM {_table(table)} WHERE doc_id IN (SELECT unnest(?))", [list(doc_ids)])
+
+    def touch_documents(self, doc_ids: Sequence[str], run_id: str) -> None:
+        """Mark stored documents as seen again by `run_id`."""
+        if doc_ids:
+            self._execute(
+                "UPDATE documents SET last_seen_run = ? WHERE doc_id IN (SELECT unnest(?))", [run_id, list(doc_ids)]
+            )
+
+    def upsert_paths(self, rows: list[dict[str, Any]]) -> int:
+        """Add (doc_id, path) rows; a pair already stored only gets its last_seen_run updated."""
+        if not rows:
+            return 0
+        data = pa.Table.from_pylist(rows)
+        with self._lock, _mapped(self.path):
+            before = self._run("SELECT count(*) FROM document_paths")[0][0]
+            self._con.register("_arrow_paths", data)
+            try:
+                self._run(
+                    "INSERT INTO document_paths BY NAME SELECT * FROM _arrow_paths "
+                    "ON CONFLICT (doc_id, path) DO UPDATE SET last_seen_run = excluded.last_seen_run"
+                )
+            finally:
+                self._con.unregister("_arrow_paths")
+            after = self._run("SELECT count(*) FROM document_paths")[0][0]
+        return after - before
+
+    # -- runs -------------------------------------------------------------------------------
+
+    def start_run(self, run_id: str, paths: Sequence[str], extractor_version: str) -> None:
+        self._execute(
+            "INSERT INTO runs (run_id, started_at, paths, status, extractor_version) VALUES (?, ?, ?, 'running', ?)",
+            [run_id, datetime.now(UTC), list(paths), extractor_version],
+        )
+
+    def finish_run(self, run_id: str, status: str, counts: dict[str, int], message: str | None = None) -> None:
+        self._execute(
+            "UPDATE runs SET finished_at = ?, status = ?, message = ?, n_files = ?, n_new = ?, n_updated = ?, "
+            "n_unchanged = ?, n_failed = ?, n_skipped = ? WHERE run_id = ?",
+            [
+                datetime.now(UTC),
+                status,
+                message,
+                counts.get("files"),
+                counts.get("new"),
+                counts.get("updated"),
+                counts.get("unchanged"),
+                counts.get("failed"),
+                counts.get("skipped"),
+                run_id,
+            ],
+        )
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table."""
+        return {t: self._fetchall(f"SELECT count(*) FROM {_table(t)}")[0][0] for t in TABLES}
+
+
+# -- read-only queries ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Column names and rows of a query."""
+
+    columns: list[str]
+    rows: list[tuple]
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
+
+
+def check_read_only(sql: str) -> None:
+    """Refuse anything but one read-only statement (the read-only connection is the first guard)."""
+    if not sql.strip():
+        raise QueryRefused("the query is empty")
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise DataError(f"the query does not parse: {exc}") from exc
+    if len(statements) != 1:
+        raise QueryRefused(f"{len(statements)} statements given")
+    kind = statements[0].type.name
+    if kind not in _READ_ONLY_TYPES:
+        raise QueryRefused(f"{kind} statement")
+    if kind == "EXPLAIN":
+        # EXPLAIN ANALYZE runs its statement: only allow it around a read-only one.
+        inner = re.sub(r"^\s*EXPLAIN\s+(ANALY[SZ]E\s+)?", "", statements[0].query, flags=re.IGNORECASE)
+        check_read_only(inner)
+
+
+def query(db_path: Path | str, sql: str, params: Sequence[Any] | None = None) -> QueryResult:
+    """Run one read-only statement with bound parameters on a read-only connection."""
+    path = Path(db_path)
+    check_read_only(sql)
+    if not path.is_file():
+        raise NoDatabase(f"no database at {path}")
+    with _mapped(path):
+        # No file access beyond the database itself: read_csv(), COPY ... TO and ATTACH are refused.
+        con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+        try:
+            cur = con.execute(sql, list(params) if params else [])
+            columns = [d[0] for d in cur.description] if cur.description else []
+            rows = cur.fetchall() if cur.description else []
+        finally:
+            con.close()
+    return QueryResult(columns, rows)

@@ -1,0 +1,55 @@
+"""Errors the pipeline raises on purpose, in the same coded style as extractors/errors.py.
+
+`TransientError` means "try again later" (another process holds the database); `DataError`
+means retrying will not help (bad SQL, a constraint broken, a damaged database file).
+"""
+
+from __future__ import annotations
+
+from extractors.errors import InspectionsError
+
+
+class PipelineError(InspectionsError):
+    """The pipeline could not complete."""
+
+    code = "E300"
+
+
+class BadArguments(PipelineError):
+    """Bad arguments."""
+
+    code = "E301"
+
+
+class TransientError(PipelineError):
+    """Database temporarily unavailable."""
+
+    code = "E310"
+    advice = "run the command again when the other process has finished"
+
+
+class DatabaseLocked(TransientError):
+    """Database is locked by another writer."""
+
+    code = "E311"
+    advice = "wait for the other ingest (or open query session) to finish, or use another --db"
+
+
+class DataError(PipelineError):
+    """Database error."""
+
+    code = "E320"
+
+
+class QueryRefused(DataError):
+    """Query refused."""
+
+    code = "E321"
+    advice = "only one read-only statement is allowed: SELECT, WITH, FROM, VALUES, SHOW, DESCRIBE, EXPLAIN, PRAGMA"
+
+
+class NoDatabase(DataError):
+    """No database."""
+
+    code = "E322"
+    advice = "run `inspections ingest PATH --db FILE` first"

@@ -1,0 +1,327 @@
+"""Ingest as plain functions: discover files, plan against the database, parse batches, load them.
+
+pipeline/flows.py wraps these in Prefect tasks; `run_ingest` runs the same steps in order without
+Prefect (tests, `inspections ingest --no-prefect`). One file's failure never stops a batch: it
+becomes an `ingest_errors` row with the error's code and a message saying what to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from extractors import EXTRACTOR_VERSION
+from extractors.errors import ExtractionError, ReadError
+from pipeline import rows as R
+from pipeline.db import Database
+from pipeline.errors import BadArguments
+from pipeline.settings import IngestSettings
+
+T = TypeVar("T")
+# Files that are the pipeline's own outputs, never documents.
+OWN_OUTPUT_SUFFIXES = (".duckdb", ".duckdb.wal", ".wal")
+
+
+@dataclass(frozen=True)
+class Work:
+    """One distinct content to parse or skip: its hash and every path it was found at."""
+
+    sha256: str
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ErrorRow:
+    """A file that could not be ingested."""
+
+    path: str
+    sha256: str | None
+    error_code: str
+    error_type: str
+    message: str
+    recorded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def row(self, run_id: str) -> dict[str, Any]:
+        return {"run_id": run_id, **asdict(self)}
+
+
+@dataclass
+class Plan:
+    """What a run will do: files found, contents to parse, contents already stored, early failures."""
+
+    files: list[str]
+    skipped: list[str]
+    to_parse: list[Work]
+    unchanged: list[Work]
+    errors: list[ErrorRow]
+
+
+@dataclass
+class ParsedDoc:
+    sha256: str
+    paths: tuple[str, ...]
+    rows: R.Rows
+
+
+@dataclass
+class BatchResult:
+    """What parsing a batch produced: rows per document, and failures."""
+
+    docs: list[ParsedDoc]
+    errors: list[ErrorRow]
+
+    @property
+    def n_files(self) -> int:
+        return sum(len(d.paths) for d in self.docs) + len(self.errors)
+
+
+@dataclass
+class IngestSummary:
+    """The outcome of a run, as printed by the CLI and returned by the flow."""
+
+    run_id: str
+    db_path: str
+    n_files: int = 0
+    n_skipped: int = 0
+    n_new: int = 0
+    n_updated: int = 0
+    n_unchanged: int = 0
+    n_failed: int = 0
+    n_new_paths: int = 0
+    rows_written: dict[str, int] = field(default_factory=dict)
+    rows_total: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    errors: list[ErrorRow] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "files": self.n_files,
+            "new": self.n_new,
+            "updated": self.n_updated,
+            "unchanged": self.n_unchanged,
+            "failed": self.n_failed,
+            "skipped": self.n_skipped,
+        }
+
+    def add_rows(self, written: dict[str, int]) -> None:
+        for table, n in written.items():
+            self.rows_written[table] = self.rows_written.get(table, 0) + n
+
+
+# -- discover ---------------------------------------------------------------------------------
+
+
+def _is_own_output(path: str, exclude: set[str]) -> bool:
+    return path in exclude or path.endswith(OWN_OUTPUT_SUFFIXES)
+
+
+def discover(
+    paths: Sequence[str | Path], extensions: Iterable[str], exclude: Iterable[str | Path] = ()
+) -> tuple[list[str], list[str]]:
+    """Absolute paths of the files to ingest (sorted) and of files skipped for their extension.
+
+    Folders are walked recursively, skipping hidden files and folders and our own outputs (the
+    database). A file named directly is always taken: readers detect the format from its bytes.
+    """
+    exts = {e.lower() for e in extensions}
+    excluded = {os.path.abspath(p) for p in exclude} | {os.path.abspath(p) + ".wal" for p in exclude}
+    found: set[str] = set()
+    skipped: set[str] = set()
+    for given in paths:
+        top = os.path.abspath(given)
+        if os.path.isfile(top):
+            if not _is_own_output(top, excluded):
+                found.add(top)
+            continue
+        if not os.path.isdir(top):
+            raise BadArguments(f"no such file or folder: {given}")
+        for folder, dirs, names in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in names:
+                full = os.path.join(folder, name)
+                if name.startswith(".") or _is_own_output(full, excluded) or not os.path.isfile(full):
+                    continue
+                (found if os.path.splitext(name)[1].lower() in exts else skipped).add(full)
+    return sorted(found), sorted(skipped)
+
+
+def sha256_file(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _os_error(path: str, exc: OSError, sha256: str | None = None) -> ErrorRow:
+    err = ReadError(f"{exc.strerror or exc}: {path}")
+    return ErrorRow(path, sha256, err.code, type(exc).__name__, str(err))
+
+
+def plan(db: Database, files: Sequence[str], skipped: Sequence[str] = ()) -> Plan:
+    """Hash every file and split the distinct contents into to-parse and already-stored.
+
+    A content is unchanged when its sha256 is stored with the current extractor version; it is
+    then not parsed at all. Files with equal bytes become one Work with all their paths.
+    """
+    by_hash: dict[str, list[str]] = {}
+    errors: list[ErrorRow] = []
+    for path in files:
+        try:
+            by_hash.setdefault(sha256_file(path), []).append(path)
+        except OSError as exc:
+            errors.append(_os_error(path, exc))
+    works = [Work(sha, tuple(ps)) for sha, ps in by_hash.items()]
+    stored = db.known_versions([w.sha256 for w in works])
+    to_parse = [w for w in works if stored.get(w.sha256) != EXTRACTOR_VERSION]
+    unchanged = [w for w in works if stored.get(w.sha256) == EXTRACTOR_VERSION]
+    to_parse.sort(key=lambda w: w.paths[0])
+    unchanged.sort(key=lambda w: w.paths[0])
+    return Plan(list(files), list(skipped), to_parse, unchanged, errors)
+
+
+def batches(items: Sequence[T], size: int) -> Iterator[list[T]]:
+    """Consecutive slices of at most `size` items."""
+    for i in range(0, len(items), size):
+        yield list(items[i : i + size])
+
+
+# -- parse ------------------------------------------------------------------------------------
+
+
+def parse_batch(works: Sequence[Work], max_bytes: int) -> BatchResult:
+    """Read, extract and flatten each document; every failure becomes an ErrorRow (pure of the db)."""
+    from extractors.extract import extract_record  # spaCy import: only when parsing
+    from extractors.readers import read_document
+
+    docs: list[ParsedDoc] = []
+    errors: list[ErrorRow] = []
+    for work in works:
+        path = work.paths[0]
+        try:
+            doc = read_document(path, max_bytes=max_bytes)
+            record = extract_record(doc)
+            docs.append(ParsedDoc(doc.sha256, work.paths, R.flatten(record, doc)))
+        except ReadError as exc:
+            errors += [ErrorRow(p, work.sha256, exc.code, type(exc).__name__, str(exc)) for p in work.paths]
+        except OSError as exc:
+            errors += [_os_error(p, exc, work.sha256) for p in work.paths]
+        except Exception as exc:  # a bug in a reader or extractor: record it, keep going
+            err = ExtractionError(f"{type(exc).__name__}: {exc}")
+            errors += [ErrorRow(p, work.sha256, err.code, type(exc).__name__, str(err)) for p in work.paths]
+    return BatchResult(docs, errors)
+
+
+# -- load -------------------------------------------------------------------------------------
+
+
+def _path_rows(doc_id: str, paths: Iterable[str], run_id: str) -> list[dict[str, Any]]:
+    return [
+        {"doc_id": doc_id, "path": p, "name": os.path.basename(p), "first_seen_run": run_id, "last_seen_run": run_id}
+        for p in paths
+    ]
+
+
+def load_batch(db: Database, run_id: str, batch: BatchResult, summary: IngestSummary) -> dict[str, int]:
+    """Replace the batch's documents (all their rows) and record its failures, in one transaction."""
+    doc_ids = list(dict.fromkeys(d.sha256 for d in batch.docs))
+    docs = list({d.sha256: d for d in batch.docs}.values())
+    written: dict[str, int] = {}
+    with db.transaction():
+        first_seen = db.first_seen(doc_ids)
+        db.delete_documents(doc_ids)
+        merged = R.merge([d.rows for d in docs])
+        for row in merged.get("documents", []):
+            row["first_seen_run"] = first_seen.get(row["doc_id"], run_id)
+            row["last_seen_run"] = run_id
+        for table in R.RECORD_TABLES:
+            written[table] = db.insert(table, R.to_arrow(merged.get(table, [])))
+        paths = [r for d in batch.docs for r in _path_rows(d.sha256, d.paths, run_id)]
+        written["document_paths"] = db.upsert_paths(paths)
+        written["ingest_errors"] = db.insert("ingest_errors", [e.row(run_id) for e in batch.errors])
+    summary.n_new += sum(1 for i in doc_ids if i not in first_seen)
+    summary.n_updated += sum(1 for i in doc_ids if i in first_seen)
+    summary.n_failed += len(batch.errors)
+    summary.n_new_paths += written["document_paths"]
+    summary.errors += batch.errors
+    summary.add_rows(written)
+    return written
+
+
+def record_plan(db: Database, run_id: str, the_plan: Plan, summary: IngestSummary) -> None:
+    """Mark unchanged documents (and any new paths to them) as seen, and store early failures."""
+    with db.transaction():
+        db.touch_documents([w.sha256 for w in the_plan.unchanged], run_id)
+        new_paths = db.upsert_paths([r for w in the_plan.unchanged for r in _path_rows(w.sha256, w.paths, run_id)])
+        n_errors = db.insert("ingest_errors", [e.row(run_id) for e in the_plan.errors])
+    summary.n_files = len(the_plan.files)
+    summary.n_skipped = len(the_plan.skipped)
+    summary.skipped = list(the_plan.skipped)
+    summary.n_unchanged = len(the_plan.unchanged)
+    summary.n_failed += len(the_plan.errors)
+    summary.n_new_paths += new_paths
+    summary.errors += the_plan.errors
+    summary.add_rows({"document_paths": new_paths, "ingest_errors": n_errors})
+
+
+# -- a run ------------------------------------------------------------------------------------
+
+
+def new_run_id() -> str:
+    """Sortable and unique: UTC time plus 6 random hex digits."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+@contextmanager
+def ingest_run(db: Database, paths: Sequence[str | Path]) -> Iterator[IngestSummary]:
+    """Record a run in `runs` around the body: completed with its counts, or failed with the reason."""
+    run_id = new_run_id()
+    started = time.perf_counter()
+    db.start_run(run_id, [str(p) for p in paths], EXTRACTOR_VERSION)
+    summary = IngestSummary(run_id=run_id, db_path=str(db.path))
+    try:
+        yield summary
+    except BaseException as exc:
+        summary.seconds = time.perf_counter() - started
+        # The database itself may be what failed; then the original error matters more.
+        with suppress(Exception):
+            db.finish_run(run_id, "failed", summary.counts(), message=f"{type(exc).__name__}: {exc}")
+        raise
+    summary.seconds = time.perf_counter() - started
+    db.finish_run(run_id, "completed", summary.counts())
+    summary.rows_total = db.row_counts()
+
+
+ProgressFn = Callable[[int], None]
+
+
+def run_ingest(
+    paths: Sequence[str | Path],
+    db_path: str | Path,
+    settings: IngestSettings | None = None,
+    on_total: ProgressFn | None = None,
+    on_advance: ProgressFn | None = None,
+) -> IngestSummary:
+    """The whole ingest without Prefect: same steps as pipeline.flows.ingest_flow, one batch at a time."""
+    settings = settings or IngestSettings()
+    files, skipped = discover(paths, settings.extensions, exclude=[db_path])
+    with Database.open(db_path) as db, ingest_run(db, paths) as summary:
+        the_plan = plan(db, files, skipped)
+        record_plan(db, summary.run_id, the_plan, summary)
+        if on_total:
+            on_total(len(the_plan.to_parse))
+        for works in batches(the_plan.to_parse, settings.batch_size):
+            load_batch(db, summary.run_id, parse_batch(works, settings.max_bytes), summary)
+            if on_advance:
+                on_advance(len(works))
+    return summary

@@ -1,0 +1,169 @@
+"""Flatten one document's ExtractionRecord into rows for each table (pure: no I/O, no duckdb).
+
+Column names match pipeline/sql/schema/*.sql; rows are loaded by name, so order does not matter.
+Run-dependent columns (first_seen_run, last_seen_run) and paths are added by the loader.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+
+from schemas.document import Document
+from schemas.record import ExtractionRecord, Provenance
+
+Rows = dict[str, list[dict[str, Any]]]
+
+# Tables `flatten` fills, in load order.
+RECORD_TABLES = ("documents", "document_texts", "areas_for_improvement", "evidence", "judgements", "recommendations")
+OVERALL_SUBJECT = {"progress": "Overall progress", "effectiveness": "Overall effectiveness"}
+
+
+def _prov(p: Provenance) -> dict[str, Any]:
+    """Provenance as the columns every item table shares."""
+    return {"page": p.page, "char_start": p.start, "char_end": p.end, "rule": p.rule, "confidence": p.confidence}
+
+
+def _value(v: Any) -> Any:
+    """Enum members as their plain string values."""
+    return getattr(v, "value", v)
+
+
+def _iso_date(text: str | None) -> date | None:
+    """The contract's YYYY-MM-DD as a date; anything else is dropped (the loader must not fail on it)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def flatten(record: ExtractionRecord, doc: Document) -> Rows:
+    """Rows of every extraction table for one document, keyed by its sha256 (doc_id)."""
+    doc_id = doc.sha256
+    overall = record.overall_judgement
+    warnings = list(doc.warnings)
+    doc_date = _iso_date(record.date)
+    if record.date and doc_date is None:
+        warnings.append(f"extracted date {record.date!r} is not YYYY-MM-DD; stored as NULL")
+
+    areas: list[dict[str, Any]] = []
+    evidence: list[dict[str, Any]] = []
+    for area_no, area in enumerate(record.areas_for_improvement, start=1):
+        areas.append(
+            {
+                "doc_id": doc_id,
+                "area_no": area_no,
+                "area_ref": area.id,
+                "text": area.text,
+                "timescale": _value(area.timescale),
+                "judgement": _value(area.judgement),
+                "rag": _value(area.rag),
+                **_prov(area.provenance),
+            }
+        )
+        for evidence_no, ev in enumerate(area.evidence, start=1):
+            evidence.append(
+                {
+                    "doc_id": doc_id,
+                    "area_no": area_no,
+                    "evidence_no": evidence_no,
+                    "source": ev.source,
+                    "text": ev.text,
+                    **_prov(ev.provenance),
+                }
+            )
+
+    judgements = [
+        {
+            "doc_id": doc_id,
+            "judgement_no": n,
+            "subject": j.subject,
+            "grade": _value(j.grade),
+            "is_overall": False,
+            "kind": None,
+            **_prov(j.provenance),
+        }
+        for n, j in enumerate(record.judgements, start=1)
+    ]
+    if overall is not None:
+        _mark_overall(judgements, record, doc_id)
+
+    recommendations = [
+        {"doc_id": doc_id, "rec_no": n, "rec_ref": r.id, "text": r.text, **_prov(r.provenance)}
+        for n, r in enumerate(record.recommendations, start=1)
+    ]
+
+    document = {
+        "doc_id": doc_id,
+        "name": doc.name,
+        "source_path": doc.source_path,
+        "format": _value(doc.format),
+        "encoding": doc.encoding,
+        "page_count": doc.page_count,
+        "size_bytes": doc.size_bytes,
+        "text_chars": len(doc.text),
+        "n_blocks": len(doc.blocks),
+        "warnings": warnings,
+        "doc_type": _value(record.doc_type),
+        "title": record.title,
+        "date": doc_date,
+        "inspectorate": record.inspectorate,
+        "provider": record.provider,
+        "service_area": record.service_area,
+        "overall_grade": _value(overall.grade) if overall else None,
+        "overall_kind": overall.kind if overall else None,
+        "n_areas": len(areas),
+        "n_recommendations": len(recommendations),
+        "n_judgements": len(judgements),
+        "extractor_version": record.extractor_version or "unknown",
+        "schema_version": record.schema_version,
+    }
+    return {
+        "documents": [document],
+        "document_texts": [{"doc_id": doc_id, "text": doc.text}],
+        "areas_for_improvement": areas,
+        "evidence": evidence,
+        "judgements": judgements,
+        "recommendations": recommendations,
+    }
+
+
+def _mark_overall(judgements: list[dict[str, Any]], record: ExtractionRecord, doc_id: str) -> None:
+    """Flag the listed judgement the overall one was taken from, or append it as its own row."""
+    overall = record.overall_judgement
+    assert overall is not None
+    span = (overall.provenance.start, overall.provenance.end)
+    for row in judgements:
+        if (row["char_start"], row["char_end"]) == span and row["grade"] == _value(overall.grade):
+            row["is_overall"] = True
+            row["kind"] = overall.kind
+            return
+    judgements.append(
+        {
+            "doc_id": doc_id,
+            "judgement_no": len(judgements) + 1,
+            "subject": OVERALL_SUBJECT[overall.kind],
+            "grade": _value(overall.grade),
+            "is_overall": True,
+            "kind": overall.kind,
+            **_prov(overall.provenance),
+        }
+    )
+
+
+def merge(parts: list[Rows]) -> Rows:
+    """Concatenate several documents' rows table by table."""
+    out: Rows = {}
+    for rows in parts:
+        for table, items in rows.items():
+            out.setdefault(table, []).extend(items)
+    return out
+
+
+def to_arrow(rows: list[dict[str, Any]]) -> pa.Table:
+    """One table's rows as an Arrow table (the bulk-load format)."""
+    return pa.Table.from_pylist(rows)
