@@ -35,12 +35,22 @@ class Cue:
 
 @dataclass
 class BlockView:
-    """A block with its spaCy doc (or one doc per cell for table rows) and its rule matches."""
+    """A block with its spaCy doc and its rule matches.
+
+    `doc` is None for blocks the cheap pre-filter ruled out (no cue word anywhere in them): the
+    rule components would find nothing there. Table cells are tokenised only on demand.
+    """
 
     block: Block
     doc: Doc | None
-    cell_docs: list[Doc] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
+    _cell_docs: dict[int, Doc] = field(default_factory=dict)
+
+    def cell_doc(self, j: int) -> Doc:
+        """The j-th cell as a spaCy doc with sentences (tokenised on first use)."""
+        if j not in self._cell_docs:
+            self._cell_docs[j] = build_nlp()(self.block.cells[j].text)
+        return self._cell_docs[j]
 
     @property
     def text(self) -> str:
@@ -91,26 +101,23 @@ def _cues(doc: Doc) -> list[Cue]:
     return out
 
 
+# Words without which no rule in cues.jsonl or grades.jsonl can match: a block that has none of them
+# skips the spaCy pipeline (FACTS.md: the token Matcher costs ~20x the tokenizer).
+_PREFILTER = re.compile(
+    r"area|priorit|recommend|evidence|within|immediate|outstanding|good|satisfactory|adequate|"
+    r"requires|red|amber|green|improve|progress|judge|rated|rating|graded|what needs",
+    re.I,
+)
+
+
 def analyse(document: Document) -> Analysis:
-    """Tokenise, split sentences and match rules on every block (and every table cell)."""
+    """Tokenise, split sentences and match rules on every block that could hold a cue."""
     nlp = build_nlp()
-    texts: list[str] = []
-    owners: list[tuple[int, int | None]] = []
-    for i, b in enumerate(document.blocks):
-        if b.kind is BlockKind.TABLE_ROW:
-            for j, c in enumerate(b.cells):
-                texts.append(c.text)
-                owners.append((i, j))
-        else:
-            texts.append(b.text)
-            owners.append((i, None))
     views = [BlockView(b, None) for b in document.blocks]
-    for (i, j), doc in zip(owners, nlp.pipe(texts, batch_size=256), strict=True):
-        if j is None:
-            views[i].doc = doc
-            views[i].cues = _cues(doc)
-        else:
-            views[i].cell_docs.append(doc)
+    todo = [v for v in views if v.block.kind is not BlockKind.TABLE_ROW and _PREFILTER.search(v.block.text)]
+    for view, doc in zip(todo, nlp.pipe((v.block.text for v in todo), batch_size=256), strict=True):
+        view.doc = doc
+        view.cues = _cues(doc)
     return Analysis(document, views)
 
 

@@ -338,7 +338,7 @@ def _area_from_row(view: BlockView, roles: dict[str, int], timescale: Timescale 
     if "progress" in roles and roles["progress"] < len(cells):
         pj = roles["progress"]
         pcell = cells[pj]
-        doc = view.cell_docs[pj] if pj < len(view.cell_docs) else None
+        doc = view.cell_doc(pj)
         for text_, s, e in _split_progress(pcell.text, doc):
             area.evidence.append(
                 Evidence(

@@ -254,4 +254,6 @@ def test_analysis_runs_on_every_block():
     doc = read_bytes(MONITORING_LETTER.encode(), "case.txt")
     views = analyse(doc).blocks
     assert len(views) == len(doc.blocks)
-    assert all(v.doc is not None for v in views)
+    # Blocks holding a cue word went through spaCy; the salutation and sign-off did not need to.
+    assert all(v.doc is not None for v in views if "Area for improvement" in v.text or "progress" in v.text)
+    assert next(v for v in views if v.text.startswith("Dear")).doc is None
