@@ -11,19 +11,24 @@ import hashlib
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from extractors import EXTRACTOR_VERSION
 from extractors.errors import ExtractionError, ReadError
 from pipeline import rows as R
 from pipeline.db import Database
 from pipeline.errors import BadArguments
+from pipeline.progress import Progress
 from pipeline.settings import IngestSettings
+
+if TYPE_CHECKING:
+    from schemas.document import Document
+    from schemas.record import ExtractionRecord
 
 T = TypeVar("T")
 # Files that are the pipeline's own outputs, never documents.
@@ -77,10 +82,7 @@ class BatchResult:
 
     docs: list[ParsedDoc]
     errors: list[ErrorRow]
-
-    @property
-    def n_files(self) -> int:
-        return sum(len(d.paths) for d in self.docs) + len(self.errors)
+    n_works: int = 0
 
 
 @dataclass
@@ -163,11 +165,6 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def _os_error(path: str, exc: OSError, sha256: str | None = None) -> ErrorRow:
-    err = ReadError(f"{exc.strerror or exc}: {path}")
-    return ErrorRow(path, sha256, err.code, type(exc).__name__, str(err))
-
-
 def plan(db: Database, files: Sequence[str], skipped: Sequence[str] = ()) -> Plan:
     """Hash every file and split the distinct contents into to-parse and already-stored.
 
@@ -180,7 +177,7 @@ def plan(db: Database, files: Sequence[str], skipped: Sequence[str] = ()) -> Pla
         try:
             by_hash.setdefault(sha256_file(path), []).append(path)
         except OSError as exc:
-            errors.append(_os_error(path, exc))
+            errors.append(failure(exc, path))
     works = [Work(sha, tuple(ps)) for sha, ps in by_hash.items()]
     stored = db.known_versions([w.sha256 for w in works])
     to_parse = [w for w in works if stored.get(w.sha256) != EXTRACTOR_VERSION]
@@ -199,27 +196,37 @@ def batches(items: Sequence[T], size: int) -> Iterator[list[T]]:
 # -- parse ------------------------------------------------------------------------------------
 
 
-def parse_batch(works: Sequence[Work], max_bytes: int) -> BatchResult:
-    """Read, extract and flatten each document; every failure becomes an ErrorRow (pure of the db)."""
+def extract_file(path: str | Path, max_bytes: int) -> tuple[Document, ExtractionRecord]:
+    """Read one file and extract its record; raises ReadError for bad input, anything else is a bug."""
     from extractors.extract import extract_record  # spaCy import: only when parsing
     from extractors.readers import read_document
 
+    doc = read_document(path, max_bytes=max_bytes)
+    return doc, extract_record(doc)
+
+
+def failure(exc: Exception, path: str, sha256: str | None = None) -> ErrorRow:
+    """The error row for a file that failed: its code, class and a message saying what to do."""
+    if isinstance(exc, ReadError):
+        return ErrorRow(path, sha256, exc.code, type(exc).__name__, str(exc))
+    if isinstance(exc, OSError):
+        err = ReadError(f"{exc.strerror or exc}: {path}")
+        return ErrorRow(path, sha256, err.code, type(exc).__name__, str(err))
+    err = ExtractionError(f"{type(exc).__name__}: {exc}")
+    return ErrorRow(path, sha256, err.code, type(exc).__name__, str(err))
+
+
+def parse_batch(works: Sequence[Work], max_bytes: int) -> BatchResult:
+    """Read, extract and flatten each document; every failure becomes an ErrorRow (no database)."""
     docs: list[ParsedDoc] = []
     errors: list[ErrorRow] = []
     for work in works:
-        path = work.paths[0]
         try:
-            doc = read_document(path, max_bytes=max_bytes)
-            record = extract_record(doc)
+            doc, record = extract_file(work.paths[0], max_bytes)
             docs.append(ParsedDoc(doc.sha256, work.paths, R.flatten(record, doc)))
-        except ReadError as exc:
-            errors += [ErrorRow(p, work.sha256, exc.code, type(exc).__name__, str(exc)) for p in work.paths]
-        except OSError as exc:
-            errors += [_os_error(p, exc, work.sha256) for p in work.paths]
-        except Exception as exc:  # a bug in a reader or extractor: record it, keep going
-            err = ExtractionError(f"{type(exc).__name__}: {exc}")
-            errors += [ErrorRow(p, work.sha256, err.code, type(exc).__name__, str(err)) for p in work.paths]
-    return BatchResult(docs, errors)
+        except Exception as exc:  # one file never stops the batch; bugs become E200 rows
+            errors += [failure(exc, p, work.sha256) for p in work.paths]
+    return BatchResult(docs, errors, n_works=len(works))
 
 
 # -- load -------------------------------------------------------------------------------------
@@ -302,15 +309,11 @@ def ingest_run(db: Database, paths: Sequence[str | Path]) -> Iterator[IngestSumm
     summary.rows_total = db.row_counts()
 
 
-ProgressFn = Callable[[int], None]
-
-
 def run_ingest(
     paths: Sequence[str | Path],
     db_path: str | Path,
     settings: IngestSettings | None = None,
-    on_total: ProgressFn | None = None,
-    on_advance: ProgressFn | None = None,
+    show_progress: bool = False,
 ) -> IngestSummary:
     """The whole ingest without Prefect: same steps as pipeline.flows.ingest_flow, one batch at a time."""
     settings = settings or IngestSettings()
@@ -318,10 +321,8 @@ def run_ingest(
     with Database.open(db_path) as db, ingest_run(db, paths) as summary:
         the_plan = plan(db, files, skipped)
         record_plan(db, summary.run_id, the_plan, summary)
-        if on_total:
-            on_total(len(the_plan.to_parse))
-        for works in batches(the_plan.to_parse, settings.batch_size):
-            load_batch(db, summary.run_id, parse_batch(works, settings.max_bytes), summary)
-            if on_advance:
-                on_advance(len(works))
+        with Progress(len(the_plan.to_parse), enabled=show_progress) as progress:
+            for works in batches(the_plan.to_parse, settings.batch_size):
+                load_batch(db, summary.run_id, parse_batch(works, settings.max_bytes), summary)
+                progress.advance(len(works))
     return summary

@@ -14,7 +14,8 @@ DEFAULT_EXTENSIONS = frozenset({".txt", ".text", ".pdf", ".docx", ".doc", ".md"}
 # Documents per Prefect task: a task run costs ~30 ms of client+server time (shared/FACTS.md),
 # so one task per document would dominate; 25 keeps progress visible and overhead ~1 ms/doc.
 DEFAULT_BATCH_SIZE = 25
-# Parse tasks in flight; the ThreadPoolTaskRunner is unbounded unless told (shared/FACTS.md).
+# Parse tasks in flight. Above 1 the flow uses a process pool (PDFium is not thread-safe; two
+# processes parse ~1.8x as fast as one, shared/FACTS.md); Prefect's pools are unbounded unless told.
 DEFAULT_WORKERS = 2
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 

@@ -1,0 +1,227 @@
+"""The `inspections` command: ingest into DuckDB, extract to JSON, query the database.
+
+Exit codes: 0 when every file was handled (failed files become error rows or stderr lines),
+1 when the run itself failed (database locked or unusable), 2 for bad arguments.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.errors import BadArguments, PipelineError, QueryRefused
+from pipeline.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_EXTENSIONS, DEFAULT_WORKERS, IngestSettings
+
+app = typer.Typer(
+    help="Turn inspection letters and reports (PDF, DOCX, text) into structured, queryable data.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+
+PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).", show_default=False)]
+DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
+ExtOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ext",
+        help=f"Extension to pick up in folders (repeatable; default {' '.join(sorted(DEFAULT_EXTENSIONS))}).",
+    ),
+]
+
+
+class OutFormat(StrEnum):
+    json = "json"
+
+
+class QueryFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _fail(exc: PipelineError) -> typer.Exit:
+    """Print a coded error and return the exit to raise: 2 for bad arguments or a refused query, else 1."""
+    err.print(f"[bold red]error {exc.code}[/]: {exc}", markup=True, highlight=False)
+    return typer.Exit(2 if isinstance(exc, BadArguments | QueryRefused) else 1)
+
+
+def _settings(ext: list[str] | None, **kw: int) -> IngestSettings:
+    return IngestSettings(**({"extensions": frozenset(ext)} if ext else {}), **kw)
+
+
+@app.command()
+def ingest(
+    paths: PathsArg,
+    db: DbOpt = DEFAULT_DB,
+    batch_size: Annotated[int, typer.Option(help="Documents per parse task.")] = DEFAULT_BATCH_SIZE,
+    workers: Annotated[int, typer.Option(help="Parse tasks in flight (>1: a process pool).")] = DEFAULT_WORKERS,
+    ext: ExtOpt = None,
+    no_prefect: Annotated[bool, typer.Option("--no-prefect", help="Run the same steps without Prefect.")] = False,
+    progress: Annotated[bool | None, typer.Option(help="Show a progress bar (default: on a terminal).")] = None,
+) -> None:
+    """Parse and extract every document under PATH... into the DuckDB database (re-runs skip unchanged files).
+
+    Example: inspections ingest corpus --db outputs/inspections.duckdb
+    """
+    started = time.perf_counter()
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        settings = _settings(ext, batch_size=batch_size, workers=workers)
+        if no_prefect:
+            from pipeline.ingest import run_ingest
+
+            summary = run_ingest(paths, db, settings, show_progress=show)
+        else:
+            from pipeline.flows import run_flow
+
+            summary = run_flow(
+                [str(p) for p in paths],
+                str(db),
+                batch_size=batch_size,
+                workers=workers,
+                extensions=sorted(settings.extensions),
+                show_progress=show,
+            )
+    except PipelineError as exc:
+        raise _fail(exc) from exc
+    _print_summary(summary, time.perf_counter() - started)
+
+
+def _print_summary(summary, wall: float) -> None:
+    out = Console()
+    docs = Table(title=f"run {summary.run_id} -> {summary.db_path}", title_justify="left")
+    docs.add_column("documents")
+    docs.add_column("count", justify="right")
+    for label, n in [
+        ("new", summary.n_new),
+        ("re-extracted (new extractor version)", summary.n_updated),
+        ("unchanged (skipped)", summary.n_unchanged),
+        ("failed (files)", summary.n_failed),
+        ("skipped: extension not ingested (files)", summary.n_skipped),
+        ("files found", summary.n_files),
+        ("new paths", summary.n_new_paths),
+    ]:
+        docs.add_row(label, str(n))
+    out.print(docs)
+    rows = Table()
+    rows.add_column("table")
+    rows.add_column("rows written", justify="right")
+    rows.add_column("rows in database", justify="right")
+    for table, total in summary.rows_total.items():
+        rows.add_row(table, str(summary.rows_written.get(table, 0)), str(total))
+    out.print(rows)
+    if summary.errors:
+        errors = Table(title="failed files (also in table ingest_errors)", title_justify="left")
+        for col in ("path", "code", "message"):
+            errors.add_column(col, overflow="fold")
+        for e in summary.errors[:20]:
+            errors.add_row(e.path, e.error_code, e.message)
+        out.print(errors)
+        if len(summary.errors) > 20:
+            out.print(f"... and {len(summary.errors) - 20} more")
+    out.print(f"{summary.seconds:.2f} s ingest, {wall:.2f} s in all (including start-up)")
+
+
+def _output_names(files: list[str]) -> dict[str, str]:
+    """<base name>.json per file; where base names collide, <file name>.json, then a counter."""
+    stems: dict[str, int] = {}
+    for f in files:
+        stems[Path(f).stem] = stems.get(Path(f).stem, 0) + 1
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for f in files:
+        p = Path(f)
+        name = f"{p.stem}.json" if stems[p.stem] == 1 else f"{p.name}.json"
+        n = 2
+        while name in used:
+            name, n = f"{p.name}.{n}.json", n + 1
+        used.add(name)
+        names[f] = name
+    return names
+
+
+@app.command()
+def extract(
+    paths: PathsArg,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the JSON files (created if missing).")],
+    format: Annotated[OutFormat, typer.Option("--format", help="Output format.")] = OutFormat.json,
+    ext: ExtOpt = None,
+) -> None:
+    """Extract one JSON record per document (shared/gold/FORMAT.md contract) without a database.
+
+    Each file becomes OUT/<base name>.json (000_x.txt -> 000_x.json; <file name>.json where two
+    base names collide). Failed files are reported on stderr and the rest carry on.
+
+    Example: inspections extract corpus/000_c9dc9a16fd74069d.txt --format json --out outputs/json
+    """
+    from pipeline.ingest import discover, extract_file, failure
+
+    try:
+        settings = _settings(ext)
+        files, _ = discover(paths, settings.extensions)
+    except PipelineError as exc:
+        raise _fail(exc) from exc
+    out.mkdir(parents=True, exist_ok=True)
+    names = _output_names(files)
+    written = failed = 0
+    for path in files:
+        try:
+            _, record = extract_file(path, settings.max_bytes)
+        except Exception as exc:  # report and carry on: one file never stops the run
+            row = failure(exc, path)
+            err.print(f"{path}: {row.error_code} {row.message}", markup=False, highlight=False)
+            failed += 1
+            continue
+        target = out / names[path]
+        target.write_text(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n", "utf-8")
+        written += 1
+    err.print(f"wrote {written} JSON file(s) to {out}; {failed} failed", markup=False, highlight=False)
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="One read-only statement (SELECT, WITH, SHOW, DESCRIBE, ...).")],
+    db: DbOpt = DEFAULT_DB,
+    format: Annotated[
+        QueryFormat | None, typer.Option("--format", help="Output format (default: table on a terminal, else csv).")
+    ] = None,
+) -> None:
+    """Run one read-only SQL statement against the database and print the result.
+
+    The database is opened read-only and anything but a query is refused.
+
+    Example: inspections query "SELECT doc_type, count(*) AS n FROM documents GROUP BY ALL" --format csv
+    """
+    from pipeline.db import query as run_query
+
+    try:
+        result = run_query(db, sql)
+    except PipelineError as exc:
+        raise _fail(exc) from exc
+    fmt = format or (QueryFormat.table if sys.stdout.isatty() else QueryFormat.csv)
+    if fmt is QueryFormat.json:
+        typer.echo(json.dumps(result.as_dicts(), default=str, ensure_ascii=False, indent=2))
+    elif fmt is QueryFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+    else:
+        table = Table(*result.columns)
+        for row in result.rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console().print(table)
+        err.print(f"{len(result.rows)} row(s)", markup=False)
+
+
+if __name__ == "__main__":
+    app()
