@@ -105,7 +105,7 @@ def _cues(doc: Doc) -> list[Cue]:
 # skips the spaCy pipeline (FACTS.md: the token Matcher costs ~20x the tokenizer).
 _PREFILTER = re.compile(
     r"area|priorit|recommend|evidence|within|immediate|outstanding|good|satisfactory|adequate|"
-    r"requires|red|amber|green|improve|progress|judge|rated|rating|graded|what needs",
+    r"requires?|red|amber|green|improve|progress|judge|rated|rating|graded|what needs|inspectors",
     re.I,
 )
 
@@ -134,11 +134,17 @@ def grade_from_rule(rule: str) -> Grade | None:
         return None
 
 
+_GRADE_IN_BRACKETS = re.compile(r"^grade\s*\d\s*\(([a-z ]+)\)$|^([a-z ]+?)\s*\(grade\s*\d\)$")
+
+
 def grade_from_text(text: str) -> Grade | None:
-    """The grade a short text states ("'Good'", "Requires improvement to be good"), else None."""
-    t = re.sub(r"[^a-z ]", " ", text.lower())
-    t = " ".join(t.split())
-    if t.startswith("requires improvement"):
+    """The grade a short text states ("'Good'", "Requires improvement to be good", "Grade 3 (adequate)")."""
+    t = " ".join(re.sub(r"[^a-z0-9() ]", " ", text.lower()).split())
+    m = _GRADE_IN_BRACKETS.match(t)
+    if m:
+        t = (m.group(1) or m.group(2)).strip()
+    t = t.replace("(", " ").replace(")", " ").strip()
+    if re.fullmatch(r"requires? improvement(?: to be good)?", t):
         return Grade.REQUIRES_IMPROVEMENT
     try:
         return Grade(t.replace(" ", "_"))

@@ -86,44 +86,86 @@ def _excluded_recommendation(text: str) -> bool:
     return any(re.search(p, text, re.I) for p in lexicon().not_recommendation_patterns)
 
 
+_INTRO_ITEM = re.compile(
+    r"(?:following|these|the below)\s+(?:actions?|areas?|recommendations?|priorities)[.:]?$|:$", re.I
+)
+_CONTENTS_LINE = re.compile(r"^\D.{2,120}?\s\d{1,3}$")
+_REC_SENTENCE = re.compile(r"^an external review of\b.{5,200}\bshould be undertaken\b", re.I)
+
+
+def _contents_lines(views: list[BlockView]) -> set[int]:
+    """Indexes of table-of-contents lines: runs of three or more short lines ending in page numbers."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, v in enumerate(views + [None]):  # type: ignore[operator]
+        ok = (
+            v is not None
+            and len(v.text) < 130
+            and bool(
+                _CONTENTS_LINE.match(v.text)
+                or (v.kind is BlockKind.TABLE_ROW and v.text.rstrip().split("\t")[-1].isdigit())
+            )
+        )
+        if ok:
+            run.append(i)
+            continue
+        if len(run) >= 3:
+            out.update(run)
+        run = []
+    return out
+
+
 class _Walker:
     """One pass over the blocks with the state a reader keeps in their head."""
 
     def __init__(self, analysis: Analysis) -> None:
         self.views = analysis.blocks
+        self.skip = _contents_lines(self.views)
         self.out = Findings()
         self.letter_areas: list[AreaForImprovement] = []
         self.listed_actions: list[tuple[Timescale | None, AreaForImprovement]] = []
         self.current: AreaForImprovement | None = None
         self.evidence_source: str | None = None
+        self.evidence_rule = ""
         self.section: str | None = None  # "afi_list" | "rec_list" | None
         self.timescale: Timescale | None = None
         self.pending_rec: tuple[str | None, BlockView] | None = None
         self.judged = False
         self.list_opened = False  # the previous block introduced a list ("...included:", "Immediately:")
+        self.last_item: AreaForImprovement | Recommendation | None = None
+        self.last_item_level = 0
 
     def run(self) -> Findings:
         i = 0
         while i < len(self.views):
             view = self.views[i]
+            if i in self.skip:
+                i += 1
+                continue
             if view.kind is BlockKind.TABLE_ROW:
                 consumed = _read_action_table(self.views, i, self.out.areas)
                 i += max(consumed, 1)
                 self.evidence_source = None
                 continue
             opened, self.list_opened = self.list_opened, False
+            prev = self.views[i - 1] if i else None
+            nxt = self.views[i + 1] if i + 1 < len(self.views) else None
             if view.kind is BlockKind.BULLET:
                 self._bullet(view)
-            elif opened and _lost_marker_item(view):
+            elif (opened or _between_bullets(prev, nxt)) and self._in_list() and _lost_marker_item(view):
                 self._bullet(view, lost_marker=True)
             else:
-                self._paragraph(view, self.views[i + 1] if i + 1 < len(self.views) else None)
+                self._paragraph(view, nxt)
             i += 1
         self._finish()
         return self.out
 
+    def _in_list(self) -> bool:
+        return bool(self.evidence_source is not None or self.section)
+
     # paragraphs and headings: cues that change state
     def _paragraph(self, view: BlockView, nxt: BlockView | None) -> None:
+        self.last_item = None
         if self.pending_rec is not None:
             rec_id, head = self.pending_rec
             self.pending_rec = None
@@ -133,9 +175,13 @@ class _Walker:
             text, at = _after_cue(view, "AFI_ITEM")
             if not text and nxt is not None and nxt.kind is not BlockKind.BULLET:
                 text, at, view = nxt.text, 0, nxt
-            self.current = AreaForImprovement(id=_cue_id(cue.text), text=text, provenance=view.provenance(cue.rule, at))
+            self._start_area(
+                AreaForImprovement(id=_cue_id(cue.text), text=text, provenance=view.provenance(cue.rule, at))
+            )
             self.letter_areas.append(self.current)
-            self.evidence_source, self.section, self.judged = None, None, False
+            return
+        if (restated := self._restated_area(view)) is not None:
+            self._start_area(restated)
             return
         if cue := view.starts_with("REC_ITEM"):
             text, at = _after_cue(view, "REC_ITEM")
@@ -145,12 +191,11 @@ class _Walker:
                 self.pending_rec = (_cue_id(cue.text), view)
             self.section = None
             return
-        if view.text.rstrip().endswith(":") and (view.has("EVIDENCE_PROVIDER") or view.has("EVIDENCE_INSPECTORS")):
-            provider = view.first("EVIDENCE_PROVIDER")
-            inspectors = view.first("EVIDENCE_INSPECTORS")
-            first = min((c for c in (provider, inspectors) if c), key=lambda c: c.start)
-            self.evidence_source = "provider" if first is provider else "inspectors"
-            self.evidence_rule = first.rule
+        if _REC_SENTENCE.match(view.text):
+            self._add_rec(None, view.text, view, "rec.sentence.external_review")
+            return
+        if (source := _evidence_intro(view)) is not None:
+            self.evidence_source, self.evidence_rule = source
             self.list_opened = True
             return
         self.evidence_source = None
@@ -160,40 +205,58 @@ class _Walker:
                 self.section = "afi_list"
             self.list_opened = True
             return
-        if (
-            _is_intro(view)
-            and view.starts_with("AFI_SECTION", within=12)
-            or (view.text.rstrip().endswith(":") and view.has("AFI_SECTION"))
-        ):
+        colon = view.text.rstrip().endswith(":")
+        if (_is_intro(view) and view.starts_with("AFI_SECTION", within=12)) or (colon and view.has("AFI_SECTION")):
             self.section, self.timescale = "afi_list", None
+            self.list_opened = colon
             return
-        if (
-            _is_intro(view)
-            and view.starts_with("REC_SECTION", within=12)
-            or (view.text.rstrip().endswith(":") and view.has("REC_SECTION"))
-        ):
+        if (_is_intro(view) and view.starts_with("REC_SECTION", within=12)) or (colon and view.has("REC_SECTION")):
             self.section, self.timescale = "rec_list", None
+            self.list_opened = colon
             return
         if self.current is not None and not self.judged and (pg := progress_grade(view)):
             grade, start, end, rule = pg
             self.current.judgement = grade
             self.judged = True
             return
-        if view.kind is BlockKind.HEADING or not view.text.rstrip().endswith(":"):
+        if self.section and _INTRO_ITEM.search(view.text.rstrip()):
+            return  # "...should take the following action." keeps the list open
+        if view.kind is BlockKind.HEADING or not colon:
             self.section, self.timescale = None, None
+
+    def _start_area(self, area: AreaForImprovement) -> None:
+        self.current = area
+        self.evidence_source, self.section, self.judged = None, None, False
+
+    def _restated_area(self, view: BlockView) -> AreaForImprovement | None:
+        """A heading that restates a listed area word for word opens that area's findings."""
+        if self.letter_areas or not self.listed_actions or len(view.text) < 20:
+            return None
+        best = max(self.listed_actions, key=lambda t: _similar(view.text, t[1].text))[1]
+        if best is self.current or _similar(view.text, best.text) < 0.9:
+            return None
+        return best
 
     def _bullet(self, view: BlockView, lost_marker: bool = False) -> None:
         text = clean_item_text(view.text)
         if not text:
             return
-        if self.evidence_source and self.current is not None:
-            rule, conf = (self.evidence_rule + ".lost_marker", 0.7) if lost_marker else (self.evidence_rule, 1.0)
-            self.current.evidence.append(
-                Evidence(source=self.evidence_source, text=text, provenance=view.provenance(rule, confidence=conf))
-            )
-            if lost_marker:
-                self.evidence_source = None  # one unmarked item; the next paragraph is prose again
+        if (
+            self.last_item is not None
+            and view.block.level > self.last_item_level
+            and self.last_item.text.rstrip().endswith(":")
+        ):
+            self.last_item.text += " " + text  # a sub-bullet completes its parent ("..., by:")
             return
+        if self.evidence_source is not None and self.current is not None:
+            rule, conf = (self.evidence_rule + ".lost_marker", 0.7) if lost_marker else (self.evidence_rule, 1.0)
+            source = self.evidence_source or None
+            self.current.evidence.append(
+                Evidence(source=source, text=text, provenance=view.provenance(rule, confidence=conf))
+            )
+            return
+        if self.section and _INTRO_ITEM.search(text) and view.block.marker and view.block.marker[0].isdigit():
+            return  # a numbered paragraph that introduces the list, not an item of it
         if self.section == "afi_list":
             area = AreaForImprovement(
                 id=_marker_id(view),
@@ -202,13 +265,18 @@ class _Walker:
                 provenance=view.provenance("afi.list.bullet", confidence=0.8),
             )
             self.listed_actions.append((self.timescale, area))
+            self.last_item, self.last_item_level = area, view.block.level
         elif self.section == "rec_list":
-            self._add_rec(_marker_id(view), text, view, "rec.list.bullet")
+            rec = self._add_rec(_marker_id(view), text, view, "rec.list.bullet")
+            self.last_item, self.last_item_level = rec, view.block.level
 
-    def _add_rec(self, rec_id: str | None, text: str, view: BlockView, rule: str, at: int = 0) -> None:
+    def _add_rec(self, rec_id: str | None, text: str, view: BlockView, rule: str, at: int = 0) -> Recommendation | None:
         text = clean_item_text(text)
-        if text and not _excluded_recommendation(text):
-            self.out.recommendations.append(Recommendation(id=rec_id, text=text, provenance=view.provenance(rule, at)))
+        if not text or _excluded_recommendation(text):
+            return None
+        rec = Recommendation(id=rec_id, text=text, provenance=view.provenance(rule, at))
+        self.out.recommendations.append(rec)
+        return rec
 
     def _finish(self) -> None:
         if self.letter_areas:
@@ -218,11 +286,30 @@ class _Walker:
             self.out.areas[:0] = [a for _, a in self.listed_actions]
 
 
+def _evidence_intro(view: BlockView) -> tuple[str, str] | None:
+    """("provider" | "inspectors" | "", rule) for a line that introduces an evidence list."""
+    if not view.text.rstrip().endswith(":") or len(view.text.split()) > 25:
+        return None
+    cues = [view.first(label) for label in ("EVIDENCE_PROVIDER", "EVIDENCE_INSPECTORS", "EVIDENCE_GENERIC")]
+    found = [(c, src) for c, src in zip(cues, ("provider", "inspectors", ""), strict=True) if c is not None]
+    if not found:
+        return None
+    cue, src = min(found, key=lambda t: t[0].start)
+    return src, cue.rule
+
+
+def _between_bullets(prev: BlockView | None, nxt: BlockView | None) -> bool:
+    return prev is not None and nxt is not None and prev.kind is BlockKind.BULLET and nxt.kind is BlockKind.BULLET
+
+
 def _lost_marker_item(view: BlockView) -> bool:
-    """A paragraph right after a list intro that is really its only item (marker lost in conversion)."""
+    """A paragraph inside a list that is really one of its items (marker lost in conversion)."""
     if view.kind is not BlockKind.PARAGRAPH or view.text.rstrip().endswith(":"):
         return False
-    structural = ("AFI_ITEM", "AFI_SECTION", "REC_ITEM", "REC_SECTION", "EVIDENCE_PROVIDER", "EVIDENCE_INSPECTORS")
+    structural = (
+        "AFI_ITEM", "AFI_SECTION", "REC_ITEM", "REC_SECTION", "EVIDENCE_PROVIDER", "EVIDENCE_INSPECTORS",
+        "EVIDENCE_GENERIC",
+    )  # fmt: skip
     if any(view.starts_with(label, within=12) for label in structural) or _timescale_label(view):
         return False
     return progress_grade(view) is None

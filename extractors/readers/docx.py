@@ -62,8 +62,7 @@ def _check_container(data: bytes) -> None:
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > RATIO_MIN_SIZE and ratio > MAX_RATIO:
                     raise UnsafeContent(
-                        f"{info.filename} expands {ratio:,.0f}x to {info.file_size:,} bytes"
-                        f" (limit {MAX_RATIO}x)"
+                        f"{info.filename} expands {ratio:,.0f}x to {info.file_size:,} bytes (limit {MAX_RATIO}x)"
                     )
             try:
                 xml = zf.read("word/document.xml")

@@ -370,9 +370,7 @@ class _Plumber:
         if self.pdf is not None:
             self.pdf.close()
 
-    def merge_tables(
-        self, index: int, height: float, lines: list[_PhysLine], warnings: list[str]
-    ) -> list[_PhysLine]:
+    def merge_tables(self, index: int, height: float, lines: list[_PhysLine], warnings: list[str]) -> list[_PhysLine]:
         """Replace PDFium lines inside ruled tables with one TABLE_ROW line per table row."""
         try:
             tables = self._tables(index, height)

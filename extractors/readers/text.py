@@ -56,7 +56,9 @@ def read_text(data: bytes) -> RawDocument:
             if "\t" in piece.strip():
                 cells = _cells(piece, start)
                 hint = Hint.TABLE_ROW if len(cells) > 1 else Hint.NONE
-            lines.append(Line(piece, page, start, para_start=blank_before, hint=hint, cells=cells))
+            lead = piece[: len(piece) - len(piece.lstrip(" \t"))].replace("\t", "    ")
+            indent = min(3, len(lead) // 2)
+            lines.append(Line(piece, page, start, para_start=blank_before, hint=hint, indent=indent, cells=cells))
             blank_before = False
             start += len(piece) + 1
     return RawDocument(Format.TXT, text, lines, page_count=page, encoding=encoding, warnings=warnings)
@@ -72,4 +74,3 @@ def _cells(line: str, start: int) -> tuple[tuple[str, int], ...]:
     while out and not out[-1][0].strip():
         out.pop()
     return tuple(out)
-

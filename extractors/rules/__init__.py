@@ -22,6 +22,7 @@ CUE_LABELS = frozenset(
         "REC_ITEM",
         "EVIDENCE_PROVIDER",
         "EVIDENCE_INSPECTORS",
+        "EVIDENCE_GENERIC",
         "TIMESCALE",
         "RAG",
         "GRADE",
