@@ -26,7 +26,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True)
 
 PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).", show_default=False)]
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
@@ -51,7 +50,7 @@ class QueryFormat(StrEnum):
 
 def _fail(exc: PipelineError) -> typer.Exit:
     """Print a coded error and return the exit to raise: 2 for bad arguments or a refused query, else 1."""
-    err.print(f"[bold red]error {exc.code}[/]: {exc}", markup=True, highlight=False)
+    typer.echo(f"error {exc.code}: {exc}", err=True)
     return typer.Exit(2 if isinstance(exc, BadArguments | QueryRefused) else 1)
 
 
@@ -64,7 +63,7 @@ def ingest(
     paths: PathsArg,
     db: DbOpt = DEFAULT_DB,
     batch_size: Annotated[int, typer.Option(help="Documents per parse task.")] = DEFAULT_BATCH_SIZE,
-    workers: Annotated[int, typer.Option(help="Parse tasks in flight (>1: a process pool).")] = DEFAULT_WORKERS,
+    workers: Annotated[int, typer.Option(help="Parse tasks in flight (flow; >1: process pool).")] = DEFAULT_WORKERS,
     ext: ExtOpt = None,
     no_prefect: Annotated[bool, typer.Option("--no-prefect", help="Run the same steps without Prefect.")] = False,
     progress: Annotated[bool | None, typer.Option(help="Show a progress bar (default: on a terminal).")] = None,
@@ -179,13 +178,13 @@ def extract(
             _, record = extract_file(path, settings.max_bytes)
         except Exception as exc:  # report and carry on: one file never stops the run
             row = failure(exc, path)
-            err.print(f"{path}: {row.error_code} {row.message}", markup=False, highlight=False)
+            typer.echo(f"{path}: {row.error_code} {row.message}", err=True)
             failed += 1
             continue
         target = out / names[path]
         target.write_text(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n", "utf-8")
         written += 1
-    err.print(f"wrote {written} JSON file(s) to {out}; {failed} failed", markup=False, highlight=False)
+    typer.echo(f"wrote {written} JSON file(s) to {out}; {failed} failed", err=True)
 
 
 @app.command()
@@ -220,7 +219,7 @@ def query(
         for row in result.rows:
             table.add_row(*("" if v is None else str(v) for v in row))
         Console().print(table)
-        err.print(f"{len(result.rows)} row(s)", markup=False)
+        typer.echo(f"{len(result.rows)} row(s)", err=True)
 
 
 if __name__ == "__main__":

@@ -91,7 +91,8 @@ def run_flow(
 
     More than one worker means a process pool: PDFium is not thread-safe (two threads reading
     PDFs crashed the interpreter with a segfault), and the GIL would serialise the parsing anyway.
-    One worker runs in a single thread and avoids the pool's start-up cost (~5 s per process).
+    One worker (the default) runs in a single thread and avoids the pool's start-up cost, which
+    made the 37-file corpus slower with 2 processes than with 1 thread (pipeline/settings.py).
     """
     IngestSettings(batch_size=batch_size, workers=workers)  # validate before starting Prefect
     runner = ProcessPoolTaskRunner(max_workers=workers) if workers > 1 else ThreadPoolTaskRunner(max_workers=1)

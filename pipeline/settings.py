@@ -14,9 +14,10 @@ DEFAULT_EXTENSIONS = frozenset({".txt", ".text", ".pdf", ".docx", ".doc", ".md"}
 # Documents per Prefect task: a task run costs ~30 ms of client+server time (shared/FACTS.md),
 # so one task per document would dominate; 25 keeps progress visible and overhead ~1 ms/doc.
 DEFAULT_BATCH_SIZE = 25
-# Parse tasks in flight. Above 1 the flow uses a process pool (PDFium is not thread-safe; two
-# processes parse ~1.8x as fast as one, shared/FACTS.md); Prefect's pools are unbounded unless told.
-DEFAULT_WORKERS = 2
+# Parse tasks in flight. 1 = one worker thread. Above 1 the flow uses Prefect's process pool, since
+# PDFium is not thread-safe (two threads reading PDFs segfaulted). Measured on the 37-file corpus,
+# the pool was slower (18-26 s vs 5 s): each spawned worker pays Prefect's and spaCy's start-up.
+DEFAULT_WORKERS = 1
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 
 

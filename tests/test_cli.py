@@ -1,0 +1,83 @@
+"""CLI smoke tests through typer's CliRunner (ingest runs with --no-prefect; the flow has its own test)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+runner = CliRunner()
+CONTRACT_KEYS = {
+    "document", "doc_type", "title", "date", "inspectorate", "provider", "service_area",
+    "overall_judgement", "areas_for_improvement", "recommendations", "judgements",
+}  # fmt: skip
+
+
+def test_every_command_has_help_with_an_example():
+    for command in ("ingest", "extract", "query"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0
+        assert "Example: inspections " + command in result.output
+
+
+def test_extract_writes_one_contract_json_per_document(letters, tmp_path):
+    (letters / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    out = tmp_path / "json"
+    result = runner.invoke(app, ["extract", str(letters), "--format", "json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["letter_a.json", "letter_b.json"]
+    record = json.loads((out / "letter_a.json").read_text(encoding="utf-8"))
+    assert set(record) >= CONTRACT_KEYS
+    assert record["document"] == "letter_a.txt"
+    area = record["areas_for_improvement"][0]
+    assert {"id", "text", "timescale", "judgement", "rag", "evidence"} <= set(area)
+    assert "broken.pdf: E103" in result.stderr
+
+
+def test_extract_names_colliding_base_names_by_file_name(letters, tmp_path):
+    (letters / "sub").mkdir()
+    (letters / "sub" / "letter_a.md").write_text((letters / "letter_a.txt").read_text())
+    out = tmp_path / "json"
+    assert runner.invoke(app, ["extract", str(letters), "--out", str(out)]).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["letter_a.md.json", "letter_a.txt.json", "letter_b.json"]
+
+
+def test_ingest_prints_a_summary_and_query_reads_it_back(letters, db_path):
+    result = runner.invoke(app, ["ingest", str(letters), "--db", str(db_path), "--no-prefect"])
+    assert result.exit_code == 0, result.output
+    assert "new" in result.stdout and "areas_for_improvement" in result.stdout
+
+    sql = "SELECT name, doc_type FROM documents ORDER BY name"
+    as_csv = runner.invoke(app, ["query", sql, "--db", str(db_path), "--format", "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    rows = list(csv.reader(io.StringIO(as_csv.stdout)))
+    assert rows[0] == ["name", "doc_type"] and [r[0] for r in rows[1:]] == ["letter_a.txt", "letter_b.txt"]
+
+    as_json = runner.invoke(app, ["query", "SELECT count(*) AS n, max(date) AS d FROM documents", "--db", str(db_path),
+                                  "--format", "json"])  # fmt: skip
+    assert json.loads(as_json.stdout) == [{"n": 2, "d": "2011-06-03"}]
+
+    table = runner.invoke(app, ["query", sql, "--db", str(db_path), "--format", "table"])
+    assert table.exit_code == 0 and "letter_b.txt" in table.stdout
+
+
+def test_query_refuses_writes_and_missing_databases_with_codes(letters, db_path, tmp_path):
+    runner.invoke(app, ["ingest", str(letters), "--db", str(db_path), "--no-prefect"])
+    refused = runner.invoke(app, ["query", "DELETE FROM documents", "--db", str(db_path)])
+    assert refused.exit_code == 2 and "E321" in refused.stderr
+    count = runner.invoke(app, ["query", "SELECT count(*) FROM documents", "--db", str(db_path), "--format", "csv"])
+    assert count.stdout.splitlines()[1] == "2"
+    missing = runner.invoke(app, ["query", "SELECT 1", "--db", str(tmp_path / "nope.duckdb")])
+    assert missing.exit_code == 1 and "E322" in missing.stderr
+
+
+def test_bad_arguments_exit_2_and_failed_files_do_not(letters, db_path, tmp_path):
+    missing = runner.invoke(app, ["ingest", str(tmp_path / "missing"), "--db", str(db_path), "--no-prefect"])
+    assert missing.exit_code == 2 and "no such file or folder" in missing.stderr
+    (letters / "empty.txt").write_bytes(b"")
+    ok = runner.invoke(app, ["ingest", str(letters), "--db", str(db_path), "--no-prefect"])
+    assert ok.exit_code == 0 and "E101" in ok.stdout

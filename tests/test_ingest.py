@@ -1,0 +1,182 @@
+"""Ingest: discovery, idempotent re-runs, failures as error rows, duplicates, re-extraction; one real flow."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline import ingest
+from pipeline.db import query
+from pipeline.errors import BadArguments
+from pipeline.ingest import discover, run_ingest
+from pipeline.settings import DEFAULT_EXTENSIONS, IngestSettings
+
+DATA_TABLES = ("documents", "document_texts", "document_paths", "areas_for_improvement", "evidence", "judgements",
+               "recommendations")  # fmt: skip
+
+
+def snapshot(db_path: Path) -> dict[str, list[tuple]]:
+    """Every data table's rows, sorted, without the columns that record which run last saw them."""
+    out = {}
+    for table in DATA_TABLES:
+        cols = [r[0] for r in query(db_path, f"SELECT column_name FROM (DESCRIBE {table})").rows]
+        keep = ", ".join(c for c in cols if c != "last_seen_run")
+        out[table] = sorted(query(db_path, f"SELECT {keep} FROM {table}").rows, key=repr)
+    return out
+
+
+def runs(db_path: Path) -> list[dict]:
+    return query(db_path, "SELECT * FROM runs ORDER BY started_at").as_dicts()
+
+
+def test_discover_walks_folders_sorted_and_skips_hidden_unknown_and_own_files(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    for name in ("b/z.txt", "a.PDF", "notes.md", ".secret.txt", ".hidden/x.txt", "img.png", "out.duckdb"):
+        (tmp_path / name).write_text("x")
+    found, skipped = discover([tmp_path], DEFAULT_EXTENSIONS, exclude=[tmp_path / "out.duckdb"])
+    assert [Path(f).relative_to(tmp_path).as_posix() for f in found] == ["a.PDF", "b/z.txt", "notes.md"]
+    assert [Path(f).name for f in skipped] == ["img.png"]
+    # a file named directly is taken whatever its extension
+    assert discover([tmp_path / "img.png"], DEFAULT_EXTENSIONS)[0] == [str(tmp_path / "img.png")]
+    with pytest.raises(BadArguments):
+        discover([tmp_path / "missing"], DEFAULT_EXTENSIONS)
+
+
+def test_settings_reject_nonsense():
+    with pytest.raises(BadArguments):
+        IngestSettings(batch_size=0)
+    assert IngestSettings(extensions=frozenset({"TXT"})).extensions == frozenset({".txt"})
+
+
+def test_ingest_loads_documents_with_rows_tied_to_them(letters, db_path):
+    summary = run_ingest([letters], db_path)
+    assert (summary.n_files, summary.n_new, summary.n_unchanged, summary.n_failed) == (2, 2, 0, 0)
+    assert summary.rows_total["documents"] == 2
+    assert summary.rows_written["areas_for_improvement"] >= 1
+    # every child row belongs to a stored document, every evidence row to a stored area
+    orphans = query(
+        db_path,
+        "SELECT (SELECT count(*) FROM areas_for_improvement WHERE doc_id NOT IN (SELECT doc_id FROM documents))"
+        " + (SELECT count(*) FROM evidence e ANTI JOIN areas_for_improvement a USING (doc_id, area_no))"
+        " + (SELECT count(*) FROM judgements WHERE doc_id NOT IN (SELECT doc_id FROM documents))"
+        " + (SELECT count(*) FROM recommendations WHERE doc_id NOT IN (SELECT doc_id FROM documents))",
+    ).rows
+    assert orphans == [(0,)]
+    (run,) = runs(db_path)
+    assert (run["status"], run["n_new"], run["n_failed"]) == ("completed", 2, 0)
+
+
+def test_second_ingest_of_the_same_folder_changes_nothing(letters, db_path):
+    run_ingest([letters], db_path)
+    before = snapshot(db_path)
+    summary = run_ingest([letters], db_path)
+    assert (summary.n_new, summary.n_updated, summary.n_unchanged, summary.n_failed) == (0, 0, 2, 0)
+    assert sum(summary.rows_written.values()) == 0
+    assert snapshot(db_path) == before
+    first, second = runs(db_path)
+    assert (second["status"], second["n_new"], second["n_unchanged"]) == ("completed", 0, 2)
+    seen = query(db_path, "SELECT DISTINCT first_seen_run, last_seen_run FROM documents").rows
+    assert seen == [(first["run_id"], second["run_id"])]
+
+
+def test_unchanged_documents_are_not_parsed_again(letters, db_path, monkeypatch):
+    run_ingest([letters], db_path)
+    monkeypatch.setattr(ingest, "parse_batch", lambda *a, **k: pytest.fail("parsed an unchanged document"))
+    assert run_ingest([letters], db_path).n_unchanged == 2
+
+
+def test_corrupt_and_empty_files_become_error_rows_while_good_files_load(letters, db_path):
+    (letters / "x.pdf").write_bytes(b"%PDF-1.4 garbage")
+    (letters / "empty.txt").write_bytes(b"")
+    summary = run_ingest([letters], db_path)
+    assert (summary.n_new, summary.n_failed) == (2, 2)
+    errors = query(db_path, "SELECT path, error_code, error_type, message FROM ingest_errors ORDER BY path").rows
+    assert [(Path(p).name, code, kind) for p, code, kind, _ in errors] == [
+        ("empty.txt", "E101", "EmptyFile"),
+        ("x.pdf", "E103", "CorruptFile"),
+    ]
+    assert all(message for *_, message in errors)
+    assert query(db_path, "SELECT count(*) FROM documents").rows == [(2,)]
+    # failed files are tried again on the next run (and recorded again), good ones are not
+    again = run_ingest([letters], db_path)
+    assert (again.n_unchanged, again.n_failed) == (2, 2)
+
+
+def test_an_extractor_bug_is_recorded_as_e200_and_the_batch_goes_on(letters, db_path, monkeypatch):
+    import extractors.extract
+
+    real = extractors.extract.extract_record
+
+    def flaky(doc):
+        if doc.name == "letter_a.txt":
+            raise KeyError("no such rule")
+        return real(doc)
+
+    monkeypatch.setattr(extractors.extract, "extract_record", flaky)
+    summary = run_ingest([letters], db_path)
+    assert (summary.n_new, summary.n_failed) == (1, 1)
+    (error,) = query(db_path, "SELECT error_code, error_type, message, sha256 FROM ingest_errors").as_dicts()
+    assert (error["error_code"], error["error_type"]) == ("E200", "KeyError")
+    assert "no such rule" in error["message"] and "report" in error["message"]
+    assert len(error["sha256"]) == 64
+
+
+def test_same_content_under_two_names_is_one_document_with_two_paths(letters, db_path):
+    shutil.copy(letters / "letter_a.txt", letters / "copy_of_a.txt")
+    summary = run_ingest([letters], db_path)
+    assert (summary.n_files, summary.n_new) == (3, 2)
+    paths = query(
+        db_path,
+        "SELECT d.name, list(p.name ORDER BY p.name) FROM documents d JOIN document_paths p USING (doc_id) "
+        "GROUP BY ALL ORDER BY 1",
+    ).rows
+    assert paths == [("copy_of_a.txt", ["copy_of_a.txt", "letter_a.txt"]), ("letter_b.txt", ["letter_b.txt"])]
+    # a further copy found later adds only a path
+    shutil.copy(letters / "letter_b.txt", letters / "zz_b.txt")
+    later = run_ingest([letters], db_path)
+    assert (later.n_new, later.n_unchanged, later.n_new_paths) == (0, 2, 1)
+    assert query(db_path, "SELECT count(*) FROM document_paths").rows == [(4,)]
+
+
+def test_a_new_extractor_version_re_extracts_and_keeps_first_seen(letters, db_path, monkeypatch):
+    run_ingest([letters], db_path)
+    before = snapshot(db_path)
+    monkeypatch.setattr(ingest, "EXTRACTOR_VERSION", "999.0")
+    summary = run_ingest([letters], db_path)
+    assert (summary.n_new, summary.n_updated, summary.n_unchanged) == (0, 2, 0)
+    after = snapshot(db_path)
+    assert {t: len(r) for t, r in after.items()} == {t: len(r) for t, r in before.items()}
+    first, _ = runs(db_path)
+    assert query(db_path, "SELECT DISTINCT first_seen_run FROM documents").rows == [(first["run_id"],)]
+
+
+def test_real_corpus_texts_load_with_quotable_provenance(corpus_texts, db_path):
+    summary = run_ingest(corpus_texts, db_path, IngestSettings(batch_size=2))
+    assert (summary.n_new, summary.n_failed) == (len(corpus_texts), 0)
+    # provenance spans point into the stored normalised text
+    spans = query(
+        db_path,
+        "SELECT count(*) FILTER (WHERE substr(t.text, a.char_start + 1, a.char_end - a.char_start) <> '') , count(*)"
+        " FROM areas_for_improvement a JOIN document_texts t USING (doc_id)",
+    ).rows
+    assert spans[0][0] == spans[0][1]
+
+
+def test_the_prefect_flow_ingests_and_reruns_idempotently(letters, db_path):
+    """The one test that starts Prefect (a temporary server; ~10-20 s on a fresh PREFECT_HOME)."""
+    from pipeline.flows import run_flow
+
+    (letters / "x.pdf").write_bytes(b"%PDF-1.4 garbage")
+    started = time.perf_counter()
+    summary = run_flow([str(letters)], str(db_path), batch_size=1, workers=1)
+    assert (summary.n_new, summary.n_failed) == (2, 1)
+    before = snapshot(db_path)
+    again = run_flow([str(letters)], str(db_path), batch_size=1, workers=1)
+    assert (again.n_new, again.n_unchanged, again.n_failed) == (0, 2, 1)
+    assert snapshot(db_path) == before
+    assert [r["status"] for r in runs(db_path)] == ["completed", "completed"]
+    print(f"two flow runs: {time.perf_counter() - started:.1f} s")

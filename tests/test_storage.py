@@ -1,0 +1,224 @@
+"""Storage: the schema, record flattening, transactions, the read-only query guard, error mapping."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import date
+
+import pytest
+
+from pipeline import rows as R
+from pipeline.db import TABLES, Database, query
+from pipeline.errors import DatabaseLocked, DataError, QueryRefused
+from schemas.document import Block, BlockKind, Document, Format
+from schemas.record import (
+    AreaForImprovement,
+    Evidence,
+    ExtractionRecord,
+    Judgement,
+    OverallJudgement,
+    Provenance,
+    Recommendation,
+)
+
+
+def _doc(text: str = "Overall effectiveness: good\nEnsure plans are reviewed.") -> Document:
+    return Document(
+        source_path="/tmp/a.txt",
+        name="a.txt",
+        sha256="ab" * 32,
+        size_bytes=len(text),
+        format=Format.TXT,
+        encoding="utf-8",
+        page_count=1,
+        text=text,
+        raw_text=text,
+        blocks=[Block(kind=BlockKind.PARAGRAPH, text=text, page=1, start=0, end=len(text), index=0)],
+    )
+
+
+def _record(**overrides) -> ExtractionRecord:
+    fields = dict(
+        document="a.txt",
+        doc_type="monitoring_letter",
+        title="Monitoring visit",
+        date="2010-03-12",
+        inspectorate="Ofsted",
+        provider="Northtown Council",
+        service_area=None,
+        overall_judgement=OverallJudgement(
+            grade="good", kind="effectiveness", provenance=Provenance(page=1, start=0, end=27, rule="j.line")
+        ),
+        areas_for_improvement=[
+            AreaForImprovement(
+                id="A1",
+                text="Ensure plans are reviewed.",
+                timescale="immediately",
+                rag="amber",
+                evidence=[
+                    Evidence(source="provider", text="Plans audited.", provenance=Provenance(start=5, end=9)),
+                    Evidence(source=None, text="Panel minutes.", provenance=Provenance(start=10, end=12)),
+                ],
+                provenance=Provenance(page=1, start=28, end=54, rule="afi.bullet", confidence=0.9),
+            ),
+            AreaForImprovement(id=None, text="Second area.", evidence=[Evidence(source="inspectors", text="Seen.")]),
+        ],
+        recommendations=[Recommendation(id="1", text="Review matching.")],
+        judgements=[
+            Judgement(subject="Overall effectiveness", grade="good", provenance=Provenance(page=1, start=0, end=27)),
+            Judgement(subject="Quality of service", grade="outstanding"),
+        ],
+        sha256="ab" * 32,
+        extractor_version="9.9.9",
+    )
+    fields.update(overrides)
+    return ExtractionRecord(**fields)
+
+
+def test_schema_applies_twice_and_creates_every_table(db_path):
+    with Database.open(db_path) as db:
+        first = db.apply_schema()
+    with Database.open(db_path) as db:  # open applies it again
+        assert db.apply_schema() == first
+        assert set(db.row_counts()) == set(TABLES)
+    names = {r[0] for r in query(db_path, "SELECT table_name FROM information_schema.tables").rows}
+    assert set(TABLES) <= names
+
+
+def test_flatten_numbers_items_and_keeps_provenance():
+    out = R.flatten(_record(), _doc())
+    assert set(out) == set(R.RECORD_TABLES)
+    (doc,) = out["documents"]
+    assert doc["doc_id"] == "ab" * 32
+    assert doc["date"] == date(2010, 3, 12)
+    assert (doc["overall_grade"], doc["overall_kind"]) == ("good", "effectiveness")
+    assert (doc["n_areas"], doc["n_recommendations"], doc["n_judgements"]) == (2, 1, 2)
+    a1, a2 = out["areas_for_improvement"]
+    assert (a1["area_no"], a1["area_ref"], a1["timescale"], a1["rag"]) == (1, "A1", "immediately", "amber")
+    provenance = (a1["page"], a1["char_start"], a1["char_end"], a1["rule"], a1["confidence"])
+    assert provenance == (1, 28, 54, "afi.bullet", 0.9)
+    assert (a2["area_no"], a2["area_ref"], a2["timescale"]) == (2, None, None)
+    assert [(e["area_no"], e["evidence_no"], e["source"]) for e in out["evidence"]] == [
+        (1, 1, "provider"),
+        (1, 2, None),
+        (2, 1, "inspectors"),
+    ]
+    assert [(r["rec_no"], r["rec_ref"], r["text"]) for r in out["recommendations"]] == [(1, "1", "Review matching.")]
+    assert out["document_texts"] == [{"doc_id": "ab" * 32, "text": _doc().text}]
+
+
+def test_flatten_flags_the_listed_overall_judgement():
+    judgements = R.flatten(_record(), _doc())["judgements"]
+    assert [(j["subject"], j["is_overall"], j["kind"]) for j in judgements] == [
+        ("Overall effectiveness", True, "effectiveness"),
+        ("Quality of service", False, None),
+    ]
+
+
+def test_flatten_adds_a_row_for_an_overall_judgement_stated_in_prose():
+    overall = OverallJudgement(grade="satisfactory", kind="progress", provenance=Provenance(start=40, end=70))
+    judgements = R.flatten(_record(overall_judgement=overall, judgements=[]), _doc())["judgements"]
+    assert judgements == [
+        {
+            "doc_id": "ab" * 32,
+            "judgement_no": 1,
+            "subject": "Overall progress",
+            "grade": "satisfactory",
+            "is_overall": True,
+            "kind": "progress",
+            "page": None,
+            "char_start": 40,
+            "char_end": 70,
+            "rule": "",
+            "confidence": 1.0,
+        }
+    ]
+
+
+def test_flatten_drops_a_malformed_date_with_a_warning():
+    doc = R.flatten(_record(date="March 2010"), _doc())["documents"][0]
+    assert doc["date"] is None
+    assert any("March 2010" in w for w in doc["warnings"])
+
+
+def test_flattened_rows_load_and_a_failed_transaction_leaves_nothing(db_path):
+    rows = R.flatten(_record(), _doc())
+    rows["documents"][0].update(first_seen_run="r1", last_seen_run="r1")
+    with Database.open(db_path) as db:
+        with pytest.raises(RuntimeError), db.transaction():
+            for table in R.RECORD_TABLES:
+                db.insert(table, R.to_arrow(rows[table]))
+            raise RuntimeError("boom")
+        assert db.row_counts()["documents"] == 0
+        with db.transaction():
+            for table in R.RECORD_TABLES:
+                db.insert(table, R.to_arrow(rows[table]))
+        counts = db.row_counts()
+    loaded = [counts[t] for t in ("documents", "areas_for_improvement", "evidence", "judgements")]
+    assert loaded == [1, 2, 3, 2]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DELETE FROM documents",
+        "DROP TABLE documents",
+        "INSERT INTO runs (run_id) VALUES ('x')",
+        "UPDATE documents SET name = 'x'",
+        "SELECT 1; DELETE FROM documents",
+        "WITH x AS (SELECT 1) DELETE FROM documents",
+        "EXPLAIN ANALYZE DELETE FROM documents",
+        "COPY documents TO 'leak.csv'",
+        "ATTACH 'other.duckdb'",
+        "CREATE TABLE t (x INT)",
+    ],
+)
+def test_query_refuses_anything_but_reading(db_path, sql):
+    rows = R.flatten(_record(), _doc())
+    rows["documents"][0].update(first_seen_run="r1", last_seen_run="r1")
+    with Database.open(db_path) as db:
+        db.insert("documents", rows["documents"])
+    with pytest.raises(QueryRefused):
+        query(db_path, sql)
+    assert query(db_path, "SELECT count(*) AS n, min(name) AS name FROM documents").as_dicts() == [
+        {"n": 1, "name": "a.txt"}
+    ]
+
+
+@pytest.mark.parametrize("sql", ["SHOW TABLES", "DESCRIBE documents", "PRAGMA table_info('runs')", "EXPLAIN SELECT 1"])
+def test_query_allows_read_only_statements_with_bound_parameters(db_path, sql):
+    Database.open(db_path).close()
+    assert query(db_path, sql).rows
+    assert query(db_path, "SELECT ? + 1 AS x", [41]).rows == [(42,)]
+
+
+def test_query_has_no_file_access_and_reports_bad_sql(db_path, tmp_path):
+    Database.open(db_path).close()
+    (tmp_path / "secret.csv").write_text("a\n1\n")
+    with pytest.raises(DataError):
+        query(db_path, f"SELECT * FROM read_csv('{tmp_path / 'secret.csv'}')")
+    with pytest.raises(DataError, match="does not parse"):
+        query(db_path, "SELEC 1")
+
+
+def test_a_second_writer_gets_a_clear_lock_error(db_path):
+    Database.open(db_path).close()
+    holder = textwrap.dedent(
+        f"""
+        import sys, time, duckdb
+        con = duckdb.connect({str(db_path)!r})
+        print("locked", flush=True)
+        sys.stdin.read()
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", holder], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        with pytest.raises(DatabaseLocked, match="locked by another writer") as info:
+            Database.open(db_path)
+        assert info.value.code == "E311"
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
