@@ -1,7 +1,8 @@
-"""Graded judgements: judgement tables, "Subject: Grade" lines, and ratings reported in running text.
+"""Graded judgements: judgement tables and lists, "Subject: Grade" lines, and ratings in running text.
 
-Running text is read with narrow, precise patterns (quoted subjects, service-area codes, "the X
-was judged to be Y"); a sentence that fits none of them yields nothing rather than a guess.
+Running text is read with narrow, precise patterns (quoted subjects, service-area codes, "X was
+judged to be Y"); a sentence that fits none of them yields nothing rather than a guess, and a
+sentence about a previous inspection, a statistic or a risk ("is judged inadequate") yields nothing.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from schemas.record import Grade, Judgement, OverallJudgement, Provenance
 
 _Q = "[‘'\"“]"
 _QE = "[’'\"”]"
-_GRADES = r"outstanding|good|satisfactory|adequate|inadequate|requires improvement(?: to be good)?"
+_GRADES = r"outstanding|good|satisfactory|adequate|inadequate|requires?\s+improvement(?:\s+to\s+be\s+good)?"
+_VERB = r"(?:considered|judged|graded|rated|found|assessed)"
 _QUOTED_SUBJECT = re.compile(
     rf"{_Q}(?P<subject>[A-Z][^’'\"”]{{2,80}}){_QE}\s+(?:which\s+)?(?:was|were|is|are)?\s*"
-    rf"(?:also\s+)?(?:considered|judged|graded|rated|found|assessed)?\s*(?:to\s+be|as)?\s*"
+    rf"(?:also\s+)?{_VERB}?\s*(?:to\s+be|as)?\s*"
     rf"{_Q}(?P<grade>{_GRADES}){_QE}",
     re.I,
 )
@@ -27,19 +29,55 @@ _RELATING = re.compile(
     rf"(?:being|was|were|is|as)\s+{_Q}?(?P<grade>{_GRADES}){_QE}?",
     re.I,
 )
+# "The action plan submitted by the service was judged to be satisfactory."
 _THE_X_JUDGED = re.compile(
-    rf"^(?:The|Its|Their)\s+(?P<rest>[^.]{{3,160}}?)\s+(?:was|were)\s+(?:judged|graded|rated|assessed)"
+    rf"^(?:The|Its|Their)\s+(?P<rest>[^.]{{3,80}}?)\s+(?:was|were)\s+(?:judged|graded|rated|assessed)"
     rf"\s+(?:to\s+be\s+|as\s+)?{_Q}?(?P<grade>{_GRADES})\b",
     re.I,
 )
+# "Westmoor Secure Unit was judged adequate", "Larkfield House, the council's home, was judged to be outstanding",
+# "Beech Grove short-break home was found to have made 'satisfactory' progress".
+_NAMED_X_JUDGED = re.compile(
+    rf"(?:^|(?<=[.;:]\s)|(?<=,\s)|(?<=^\d\.\d\s)|(?<=^\d\.\d\d\s))"
+    rf"(?:the\s+)?(?P<subject>[A-Z][\w'’&-]*(?:\s+(?:[\w'’&()-]+)){{0,6}}?)(?:,\s[^,]{{3,120}},)?\s+"
+    rf"(?:was|were|has\s+been|have\s+been)\s+(?:also\s+)?(?:{_VERB})\s+"
+    rf"(?:to\s+(?:be|have\s+made)\s+|as\s+(?:being\s+)?)?{_Q}?(?P<grade>{_GRADES}){_QE}?(?!\s+or\b)",
+)
+_RECEIVED = re.compile(
+    rf"(?:the\s+)?(?P<subject>[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&()-]*){{0,6}})\s+(?:received|was\s+given|achieved)\s+"
+    rf"(?:a|an|the)\s+(?:judgement|grade|rating)\s+of\s+{_Q}?(?P<grade>{_GRADES}){_QE}?",
+)
 _COLON_LINE = re.compile(rf"^(?P<subject>[A-Z][^:]{{2,80}}):\s*{_Q}?(?P<grade>{_GRADES}){_QE}?\.?$", re.I)
+# ILACS headline lists after PDF conversion: "2.1 Adoption performance Good".
+_TRAILING_GRADE = re.compile(
+    r"^(?:\d{1,2}(?:\.\d{1,2})?\.?\s+)?(?P<subject>[A-Z][\w ,'’()&-]{3,100}?)\s+"
+    r"(?P<grade>Outstanding|Good|Satisfactory|Adequate|Inadequate|Requires\s+[Ii]mprovement(?:\s+to\s+be\s+good)?)$"
+)
+_NUMBERING = re.compile(r"^\d{1,2}(?:\.\d{1,2})?\.?\s+")
 _AREA_CODE = re.compile(r"\b([A-Z][A-Z0-9]?\d?)\s\(([^()]{3,90})\)")
 _QUOTED_GRADE = re.compile(rf"{_Q}(?P<grade>{_GRADES}){_QE}", re.I)
 _RATING_VERB = re.compile(r"\b(?:rat(?:ed|ing)|judged|graded|found|assessed)\b", re.I)
-_PROGRESS_OVERALL = re.compile(
-    rf"\b(?P<grade>{_GRADES})\W+progress\s+overall\b|\boverall\s+progress\b[^.]{{0,60}}?\b(?P<grade2>{_GRADES})\b",
-    re.I,
+_HISTORIC = re.compile(
+    r"\bprevious(?:ly)?\b|\blast\s+(?:full\s+)?inspection\b|\bsince\s+(?:19|20)\d\d\b|\bearlier\b", re.I
 )
+_PROGRESS_OVERALL = [
+    re.compile(rf"\b(?P<grade>{_GRADES})\W+progress\s+overall\b", re.I),
+    re.compile(rf"\boverall\s+progress\b[^.]{{0,60}}?\b(?P<grade>{_GRADES})\b", re.I),
+    re.compile(
+        rf"^overall,?\s+progress\b[^.]{{0,100}}?\b(?:is\s+|was\s+|has\s+been\s+|remains\s+)?"
+        rf"(?:judged\s+)?(?:to\s+be\s+|as\s+)?{_Q}?(?P<grade>{_GRADES})\b",
+        re.I,
+    ),
+    re.compile(rf"^overall,?\s+[^.]{{0,100}}?\bmade\s+{_Q}?(?P<grade>{_GRADES}){_QE}?\s+progress\b", re.I),
+]
+_OVERALL_SENTENCES = [
+    re.compile(rf"\boverall\s+judgement\s+is\s+(?:that\s+)?[^.]{{0,80}}?\b(?P<grade>{_GRADES})\b", re.I),
+    re.compile(rf"\bjudged\s+(?:to\s+be\s+)?{_Q}?(?P<grade>{_GRADES}){_QE}?\s+for\s+overall\s+effectiveness\b", re.I),
+    re.compile(
+        rf"^children['’]s\s+services\s+(?:in|at)\s+[A-Z][^.]{{0,60}}?\s+(?:are\s+|were\s+)?(?:judged\s+)?"
+        rf"(?:to\s+)?(?P<grade>{_GRADES})\b"
+    ),
+]
 _OVERALL_EFFECTIVENESS = re.compile(r"\boverall\s+effectiveness\b", re.I)
 
 
@@ -51,15 +89,34 @@ def _prov(view: BlockView, rule: str, start: int = 0, end: int | None = None, co
     return view.provenance(rule, start, end, conf)
 
 
+def _cap(subject: str) -> str:
+    subject = subject.strip(" ,")
+    return subject[:1].upper() + subject[1:]
+
+
+def _section_heading(views: list[BlockView], i: int) -> str | None:
+    """The heading directly above row i that names the section its judgements belong to."""
+    if i == 0:
+        return None
+    prev = views[i - 1]
+    text = prev.text.strip()
+    if prev.kind is BlockKind.TABLE_ROW or text.endswith(("?", ":", ".")) or len(text.split()) > 10:
+        return None
+    return text if prev.kind in (BlockKind.HEADING, BlockKind.PARAGRAPH) else None
+
+
 def _table_judgements(views: list[BlockView]) -> list[Judgement]:
-    """Rows whose cells state grades; a header row names the columns ("Safeguarding services")."""
+    """Rows whose cells state grades; a header row names the columns, a heading the section."""
     out: list[Judgement] = []
     header: list[str] | None = None
+    section: str | None = None
     prev_table = False
-    for v in views:
+    for i, v in enumerate(views):
         if v.kind is not BlockKind.TABLE_ROW:
             prev_table = False
             header = None
+            if v.kind is BlockKind.HEADING and _section_heading(views, i + 1) is None and i + 1 < len(views):
+                section = None if views[i + 1].kind is not BlockKind.TABLE_ROW else section
             continue
         cells = [c.text.strip() for c in v.block.cells]
         grades = [_grade(c) for c in cells]
@@ -67,14 +124,19 @@ def _table_judgements(views: list[BlockView]) -> list[Judgement]:
             header = cells if not prev_table or header is None else header
             prev_table = True
             continue
+        if not prev_table:
+            heading = _section_heading(views, i)
+            if heading is not None:
+                section = heading
         prev_table = True
-        subject = cells[0]
+        subject = _NUMBERING.sub("", cells[0])
         if not subject or _grade(subject):
             continue
         graded = [(j, g) for j, g in enumerate(grades) if j and g]
         multi = len(graded) > 1 and header is not None and len(header) == len(cells)
         for j, g in graded:
-            subj = f"{header[j]}: {subject}" if multi and header[j] else subject
+            prefix = header[j] if multi and header[j] else section
+            subj = f"{prefix}: {subject}" if prefix else subject
             cell = v.block.cells[j]
             out.append(
                 Judgement(
@@ -92,6 +154,34 @@ def _table_judgements(views: list[BlockView]) -> list[Judgement]:
     return out
 
 
+def _line_pair_judgements(views: list[BlockView]) -> list[Judgement]:
+    """A subject line followed by a line that is only a grade (judgement lists broken by conversion)."""
+    out = []
+    for prev, v in zip(views, views[1:], strict=False):
+        if v.kind is BlockKind.TABLE_ROW or prev.kind is BlockKind.TABLE_ROW:
+            continue
+        g = _grade(v.text)
+        subject = _NUMBERING.sub("", prev.text.strip())
+        if g is None or not subject or _grade(subject) or subject.endswith((".", ":", ";")):
+            continue
+        if len(subject.split()) > 14 or not subject[:1].isupper():
+            continue
+        out.append(
+            Judgement(
+                subject=subject,
+                grade=g,
+                provenance=Provenance(
+                    page=prev.block.page,
+                    start=prev.block.start,
+                    end=v.block.end,
+                    rule="judgement.list.line_pair",
+                    confidence=0.85,
+                ),
+            )
+        )
+    return out
+
+
 def _subject_from_rest(rest: str) -> str | None:
     stop = set(lexicon().judgement_subject_stop)
     words = []
@@ -103,24 +193,36 @@ def _subject_from_rest(rest: str) -> str | None:
             return None
     if not words:
         return None
-    subject = " ".join(words)
-    return subject[:1].upper() + subject[1:]
+    return _cap(" ".join(words))
+
+
+def _statement_subject_ok(subject: str) -> bool:
+    """Reject subjects that are statistics, pronouns or indefinite ("A key partner")."""
+    first = subject.split()[0].lower()
+    return not (
+        re.search(r"\d|%", subject)
+        or first in {"a", "an", "it", "this", "they", "these", "those", "all", "some", "most", "many", "which"}
+    )
 
 
 def _text_judgements(view: BlockView) -> list[Judgement]:
     out: list[Judgement] = []
-    text = view.text
-    if view.kind is BlockKind.HEADING or view.kind is BlockKind.PARAGRAPH:
-        m = _COLON_LINE.match(text.strip())
-        if m and (g := _grade(m.group("grade"))):
-            out.append(
-                Judgement(
-                    subject=m.group("subject").strip(),
-                    grade=g,
-                    provenance=_prov(view, "judgement.line.colon", 0, len(text)),
-                )
+    text = view.text.strip()
+    m = _COLON_LINE.match(text)
+    if m and (g := _grade(m.group("grade"))):
+        subject = _NUMBERING.sub("", m.group("subject").strip())
+        return [Judgement(subject=subject, grade=g, provenance=_prov(view, "judgement.line.colon", 0, len(text)))]
+    m = _TRAILING_GRADE.match(text)
+    if m and view.kind is not BlockKind.BULLET and len(text.split()) <= 16 and (g := _grade(m.group("grade"))):
+        return [
+            Judgement(
+                subject=m.group("subject").strip(),
+                grade=g,
+                provenance=_prov(view, "judgement.line.trailing_grade", 0, len(text), 0.85),
             )
-            return out
+        ]
+    if view.doc is None:
+        return out
     for m in _QUOTED_SUBJECT.finditer(text):
         if (g := _grade(m.group("grade"))) and not _grade(m.group("subject")):
             out.append(
@@ -132,16 +234,17 @@ def _text_judgements(view: BlockView) -> list[Judgement]:
             )
     for m in _RELATING.finditer(text):
         if g := _grade(m.group("grade")):
-            subject = m.group("subject").strip(" ,")
             out.append(
                 Judgement(
-                    subject=subject[:1].upper() + subject[1:],
+                    subject=_cap(m.group("subject")),
                     grade=g,
                     provenance=_prov(view, "judgement.text.relating_to", m.start(), m.end(), 0.8),
                 )
             )
     for sent in view.sentences():
         s_text, s0 = sent.text, sent.start_char
+        if _HISTORIC.search(s_text):
+            continue
         m = _THE_X_JUDGED.match(s_text)
         if m and (g := _grade(m.group("grade"))) and (subject := _subject_from_rest(m.group("rest"))):
             out.append(
@@ -151,6 +254,18 @@ def _text_judgements(view: BlockView) -> list[Judgement]:
                     provenance=_prov(view, "judgement.text.the_x_judged", s0, s0 + m.end(), 0.8),
                 )
             )
+            continue
+        for rx, rule in ((_NAMED_X_JUDGED, "judgement.text.named_x_judged"), (_RECEIVED, "judgement.text.received")):
+            for m in rx.finditer(s_text):
+                subject = _NUMBERING.sub("", m.group("subject")).strip()
+                if (g := _grade(m.group("grade"))) and _statement_subject_ok(subject) and subject[:1].isupper():
+                    out.append(
+                        Judgement(
+                            subject=subject,
+                            grade=g,
+                            provenance=_prov(view, rule, s0 + m.start(), s0 + m.end(), 0.75),
+                        )
+                    )
         out.extend(_area_code_judgements(view, s_text, s0))
     return out
 
@@ -177,14 +292,16 @@ def _area_code_judgements(view: BlockView, sentence: str, s0: int) -> list[Judge
     return out
 
 
-def _dedupe(items: list[Judgement]) -> list[Judgement]:
-    def key(s: str) -> str:
-        return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
+def _key(s: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
 
+
+def _dedupe(items: list[Judgement]) -> list[Judgement]:
+    """Keep the first statement of each (subject, grade); a later restatement adds nothing."""
     out: list[Judgement] = []
     for j in items:
-        k = key(j.subject)
-        if any(o.grade == j.grade and (key(o.subject) == k or key(o.subject).endswith(": " + k)) for o in out):
+        k = _key(j.subject)
+        if any(o.grade == j.grade and (_key(o.subject) == k or _key(o.subject).endswith(" " + k)) for o in out):
             continue
         out.append(j)
     return out
@@ -192,27 +309,45 @@ def _dedupe(items: list[Judgement]) -> list[Judgement]:
 
 def extract_judgements(analysis: Analysis) -> list[Judgement]:
     """Every graded judgement the document states outside the per-area progress judgements."""
-    found = _table_judgements(analysis.blocks)
+    found = _table_judgements(analysis.blocks) + _line_pair_judgements(analysis.blocks)
     for v in analysis.blocks:
         if v.kind is not BlockKind.TABLE_ROW:
             found.extend(_text_judgements(v))
+    found.sort(key=lambda j: j.provenance.start)
     return _dedupe(found)
 
 
 def extract_overall(analysis: Analysis, judgements: list[Judgement]) -> OverallJudgement | None:
     """Overall progress ("satisfactory progress overall") or the overall effectiveness grade."""
     for v in analysis.blocks:
-        if v.kind is BlockKind.TABLE_ROW:
+        if v.kind is BlockKind.TABLE_ROW or v.doc is None:
             continue
-        m = _PROGRESS_OVERALL.search(v.text)
-        if m and (g := _grade(m.group("grade") or m.group("grade2"))):
-            return OverallJudgement(
-                grade=g, kind="progress", provenance=_prov(v, "overall.progress", m.start(), m.end())
-            )
+        for sent in v.sentences():
+            for rx in _PROGRESS_OVERALL:
+                m = rx.search(sent.text)
+                if m and (g := _grade(m.group("grade"))):
+                    s0 = sent.start_char
+                    return OverallJudgement(
+                        grade=g, kind="progress", provenance=_prov(v, "overall.progress", s0 + m.start(), s0 + m.end())
+                    )
     for j in judgements:
-        subject = j.subject.split(":")[-1]
-        if _OVERALL_EFFECTIVENESS.search(subject) and ":" not in j.subject:
+        if _OVERALL_EFFECTIVENESS.fullmatch(j.subject.strip()):
             return OverallJudgement(grade=j.grade, kind="effectiveness", provenance=j.provenance)
+    for v in analysis.blocks:
+        if v.kind is BlockKind.TABLE_ROW or v.doc is None:
+            continue
+        for sent in v.sentences():
+            if _HISTORIC.search(sent.text):
+                continue
+            for rx in _OVERALL_SENTENCES:
+                m = rx.search(sent.text)
+                if m and (g := _grade(m.group("grade"))):
+                    s0 = sent.start_char
+                    return OverallJudgement(
+                        grade=g,
+                        kind="effectiveness",
+                        provenance=_prov(v, "overall.effectiveness.sentence", s0 + m.start(), s0 + m.end(), 0.85),
+                    )
     for j in judgements:
         if _OVERALL_EFFECTIVENESS.search(j.subject):
             return OverallJudgement(grade=j.grade, kind="effectiveness", provenance=j.provenance)

@@ -207,13 +207,21 @@ def _drop_running_heads(lines: list[Line], page_count: int | None) -> list[Line]
 
 
 def _looks_hard_wrapped(lines: list[Line]) -> bool:
-    """True when a text file's paragraphs were wrapped at a fixed width (e.g. pdftotext output)."""
-    lengths = [len(ln.text.rstrip()) for ln in lines if ln.hint is Hint.NONE]
+    """True when a text file's paragraphs were wrapped at a fixed width (e.g. pdftotext output).
+
+    Wrapped prose shows as lines of similar length that stop mid-sentence and run straight on
+    into the next line; a list of short complete lines (mastheads, judgement lists) does not.
+    """
+    body = [ln for ln in lines if ln.hint is Hint.NONE]
+    lengths = sorted(len(ln.text.rstrip()) for ln in body)
     if len(lengths) < 20:
         return False
-    mid = sorted(lengths)[len(lengths) // 2]
-    long_lines = sum(1 for n in lengths if n > 120)
-    return 50 <= mid <= 100 and long_lines <= len(lengths) // 20
+    p90 = lengths[int(len(lengths) * 0.9)]
+    if p90 > 110:
+        return False
+    runs = [(a, b) for a, b in zip(body, body[1:], strict=False) if not b.para_start]
+    wrapped = [a for a, _ in runs if len(a.text.rstrip()) >= 0.6 * p90 and not _TERMINAL.search(a.text.rstrip())]
+    return len(runs) >= 10 and len(wrapped) >= 0.5 * len(runs)
 
 
 def _hyphenated_words(raw_text: str) -> set[str]:
