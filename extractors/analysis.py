@@ -105,7 +105,7 @@ def _cues(doc: Doc) -> list[Cue]:
 # skips the spaCy pipeline (FACTS.md: the token Matcher costs ~20x the tokenizer).
 _PREFILTER = re.compile(
     r"area|priorit|recommend|evidence|within|immediate|outstanding|good|satisfactory|adequate|"
-    r"requires?|red|amber|green|improve|progress|judge|rated|rating|graded|what needs|inspectors",
+    r"requires?|red|amber|green|improve|progress|judge|rated|rating|graded|what needs|inspectors|actions?|steps|work",
     re.I,
 )
 

@@ -89,6 +89,7 @@ def _excluded_recommendation(text: str) -> bool:
 _INTRO_ITEM = re.compile(
     r"(?:following|these|the below)\s+(?:actions?|areas?|recommendations?|priorities)[.:]?$|:$", re.I
 )
+_AREA_REF = re.compile(r"^(?:area|priority|action)\s+(\d{1,2}|[A-Z]\d{0,2})\s*[–—:-]\s*\S.{0,80}$", re.I)
 _CONTENTS_LINE = re.compile(r"^\D.{2,120}?\s\d{1,3}$")
 _REC_SENTENCE = re.compile(r"^an external review of\b.{5,200}\bshould be undertaken\b", re.I)
 
@@ -134,6 +135,7 @@ class _Walker:
         self.list_opened = False  # the previous block introduced a list ("...included:", "Immediately:")
         self.last_item: AreaForImprovement | Recommendation | None = None
         self.last_item_level = 0
+        self.last_item_open = False
 
     def run(self) -> Findings:
         i = 0
@@ -145,7 +147,7 @@ class _Walker:
             if view.kind is BlockKind.TABLE_ROW:
                 consumed = _read_action_table(self.views, i, self.out.areas)
                 i += max(consumed, 1)
-                self.evidence_source = None
+                self.evidence_source, self.section, self.timescale = None, None, None
                 continue
             opened, self.list_opened = self.list_opened, False
             prev = self.views[i - 1] if i else None
@@ -180,7 +182,7 @@ class _Walker:
             )
             self.letter_areas.append(self.current)
             return
-        if (restated := self._restated_area(view)) is not None:
+        if (restated := self._restated_area(view) or self._referenced_area(view)) is not None:
             self._start_area(restated)
             return
         if cue := view.starts_with("REC_ITEM"):
@@ -237,16 +239,24 @@ class _Walker:
             return None
         return best
 
+    def _referenced_area(self, view: BlockView) -> AreaForImprovement | None:
+        """A heading "Area 2 – Decision-making" that picks up listed area number 2."""
+        m = _AREA_REF.match(view.text)
+        if self.letter_areas or not self.listed_actions or not m:
+            return None
+        ref = m.group(1)
+        by_id = [a for _, a in self.listed_actions if a.id == ref]
+        if by_id:
+            return by_id[0]
+        n = int(ref) if ref.isdigit() else 0
+        return self.listed_actions[n - 1][1] if 0 < n <= len(self.listed_actions) else None
+
     def _bullet(self, view: BlockView, lost_marker: bool = False) -> None:
         text = clean_item_text(view.text)
         if not text:
             return
-        if (
-            self.last_item is not None
-            and view.block.level > self.last_item_level
-            and self.last_item.text.rstrip().endswith(":")
-        ):
-            self.last_item.text += " " + text  # a sub-bullet completes its parent ("..., by:")
+        if self.last_item is not None and view.block.level > self.last_item_level and self.last_item_open:
+            self.last_item.text += " " + text  # sub-bullets complete a parent that ends "..., by:"
             return
         if self.evidence_source is not None and self.current is not None:
             rule, conf = (self.evidence_rule + ".lost_marker", 0.7) if lost_marker else (self.evidence_rule, 1.0)
@@ -265,10 +275,14 @@ class _Walker:
                 provenance=view.provenance("afi.list.bullet", confidence=0.8),
             )
             self.listed_actions.append((self.timescale, area))
-            self.last_item, self.last_item_level = area, view.block.level
+            self._set_last(area, view)
         elif self.section == "rec_list":
             rec = self._add_rec(_marker_id(view), text, view, "rec.list.bullet")
-            self.last_item, self.last_item_level = rec, view.block.level
+            self._set_last(rec, view)
+
+    def _set_last(self, item: AreaForImprovement | Recommendation | None, view: BlockView) -> None:
+        self.last_item, self.last_item_level = item, view.block.level
+        self.last_item_open = item is not None and item.text.rstrip().endswith(":")
 
     def _add_rec(self, rec_id: str | None, text: str, view: BlockView, rule: str, at: int = 0) -> Recommendation | None:
         text = clean_item_text(text)
@@ -302,9 +316,14 @@ def _between_bullets(prev: BlockView | None, nxt: BlockView | None) -> bool:
     return prev is not None and nxt is not None and prev.kind is BlockKind.BULLET and nxt.kind is BlockKind.BULLET
 
 
+def _heading_like(text: str) -> bool:
+    text = text.strip()
+    return len(text.split()) <= 8 and not re.search(r"[.!?;:]$", text)
+
+
 def _lost_marker_item(view: BlockView) -> bool:
     """A paragraph inside a list that is really one of its items (marker lost in conversion)."""
-    if view.kind is not BlockKind.PARAGRAPH or view.text.rstrip().endswith(":"):
+    if view.kind is not BlockKind.PARAGRAPH or view.text.rstrip().endswith(":") or _heading_like(view.text):
         return False
     structural = (
         "AFI_ITEM", "AFI_SECTION", "REC_ITEM", "REC_SECTION", "EVIDENCE_PROVIDER", "EVIDENCE_INSPECTORS",

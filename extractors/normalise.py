@@ -244,7 +244,7 @@ def _bullet_marker(text: str) -> tuple[str | None, int] | None:
 
 def _lost_marker(line: Line, prev: _Block | None) -> bool:
     """A line indented by conversion where a bullet marker was lost, inside or after a list."""
-    if not prev or not line.text.startswith(" ") or line.text.startswith("  "):
+    if not prev or not line.text[:1].isspace():
         return False
     first = line.text.lstrip()[:1]
     if not first.isupper():
@@ -321,12 +321,25 @@ def _assemble(lines: list[Line], *, soft_wrapped: bool, hyphenated: set[str]) ->
     return blocks
 
 
+def _long_prose(text: str) -> bool:
+    """Three or more sentences and over 50 words: report prose, whatever its number."""
+    return len(text.split()) > 50 and len(re.findall(r"[.!?](?:\s|$)", text)) >= 3
+
+
 def _mark_headings(blocks: list[_Block]) -> list[_Block]:
     """Promote short standalone lines that read as titles to headings (form, not wording)."""
     for i, b in enumerate(blocks):
-        numbered_caps = b.kind is BlockKind.BULLET and b.marker and b.marker[0].isdigit() and b.text.isupper()
-        if numbered_caps:
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        numbered = b.kind is BlockKind.BULLET and bool(b.marker) and b.marker[0].isdigit()
+        short_title = (
+            len(b.text.split()) <= 8 and not re.search(r"[.,;:]$", b.text) and b.standalone
+            and (nxt is None or (nxt.standalone and not (nxt.marker or "")[:1].isdigit()))
+        )  # fmt: skip
+        if numbered and (b.text.isupper() or short_title):
             b.kind = BlockKind.HEADING
+            continue
+        if numbered and _long_prose(b.text):
+            b.kind = BlockKind.PARAGRAPH  # a numbered paragraph of a report, not a list item
             continue
         if b.kind is not BlockKind.PARAGRAPH or not b.standalone:
             continue
