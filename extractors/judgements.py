@@ -38,7 +38,7 @@ _THE_X_JUDGED = re.compile(
 # "Westmoor Secure Unit was judged adequate", "Larkfield House, the council's home, was judged to be outstanding",
 # "Beech Grove short-break home was found to have made 'satisfactory' progress".
 _NAMED_X_JUDGED = re.compile(
-    rf"(?:^|(?<=[.;:]\s)|(?<=,\s)|(?<=^\d\.\d\s)|(?<=^\d\.\d\d\s))"
+    rf"(?:^|(?<=[.;:]\s)|(?<=,\s)|(?<=^\d\.\d\s)|(?<=^\d\.\d\d\s)|(?<=\sthe\s))"
     rf"(?:the\s+)?(?P<subject>[A-Z][\w'’&-]*(?:\s+(?:[\w'’&()-]+)){{0,6}}?)(?:,\s[^,]{{3,120}},)?\s+"
     rf"(?:was|were|has\s+been|have\s+been)\s+(?:also\s+)?(?:{_VERB})\s+"
     rf"(?:to\s+(?:be|have\s+made)\s+|as\s+(?:being\s+)?)?{_Q}?(?P<grade>{_GRADES}){_QE}?(?!\s+or\b)",
@@ -296,12 +296,25 @@ def _key(s: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
 
 
+def _same_subject(earlier: str, later: str) -> bool:
+    """Is `later` a restatement of `earlier`? ("The experiences and progress of care leavers" restates
+    "Experiences and progress of care leavers"; a sectioned "Services for X: Overall effectiveness" is
+    its own subject, but a bare "Overall effectiveness" after it restates it.)"""
+    a, b = _key(earlier).removeprefix("the "), _key(later).removeprefix("the ")
+    if a == b:
+        return True
+    if ":" in later:
+        return False
+    if ":" in earlier:
+        return _key(earlier.split(":", 1)[1]).removeprefix("the ") == b
+    return a.endswith(" " + b) or b.endswith(" " + a)
+
+
 def _dedupe(items: list[Judgement]) -> list[Judgement]:
     """Keep the first statement of each (subject, grade); a later restatement adds nothing."""
     out: list[Judgement] = []
     for j in items:
-        k = _key(j.subject)
-        if any(o.grade == j.grade and (_key(o.subject) == k or _key(o.subject).endswith(" " + k)) for o in out):
+        if any(o.grade == j.grade and _same_subject(o.subject, j.subject) for o in out):
             continue
         out.append(j)
     return out

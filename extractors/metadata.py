@@ -38,8 +38,9 @@ _MONTHS = {
     )
 }
 _DATE = re.compile(
-    r"^(?:date[d:]?\s*:?\s*|published\s*:?\s*)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-    r"(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\.?$",
+    r"^(?:(?:date(?:\s+of\s+(?:meeting|publication|issue|letter|report))?|(?:report\s+)?published|"
+    r"(?:publication|issue|meeting)\s+date|issued)\s*:?\s*)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r"),?\s+(\d{4})\.?(?:,?\s+\d{1,2}[:.]\d{2}(?:\s*[ap]m)?)?$",
     re.I,
 )
 _CONTACT = re.compile(r"@|www\.|\bT\s*0\d|\btel\b|\bfax\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s\d[A-Z]{2}\b|^direct\b", re.I)
@@ -105,7 +106,8 @@ def find_title(views: list[BlockView]) -> str | None:
 
 
 def _count(patterns: list[str], text: str) -> int:
-    return sum(len(re.findall(r"\b" + re.escape(p) + r"\b", text, re.I)) for p in patterns)
+    """Occurrences of any of the (regex) patterns as whole words."""
+    return sum(len(re.findall(r"\b(?:" + p + r")\b", text, re.I)) for p in patterns)
 
 
 def find_inspectorate(title: str, opening: str) -> str | None:
@@ -172,17 +174,21 @@ def find_service_area(title: str | None, opening: list[BlockView], provider: str
 
 
 def classify(title: str | None, opening: str, full: str, is_letter: bool) -> DocType:
-    """Score the doc-type cues of the lexicon over title, opening and whole text."""
+    """Score the doc-type cues of the lexicon over title, opening and whole text.
+
+    Letter types ("letter" cues) count only for documents written as letters (a salutation).
+    """
     scores: Counter[DocType] = Counter()
-    regions = {"title": (title or "").lower(), "opening": opening.lower(), "anywhere": full.lower()}
+    regions = {
+        "title": (title or "").lower(),
+        "opening": opening.lower(),
+        "letter": opening.lower() if is_letter else "",
+        "anywhere": full.lower(),
+    }
     for cue in lexicon().doc_types:
         region = regions[cue.where]
         if any(p in region for p in cue.patterns):
             scores[cue.doc_type] += cue.weight
-    if is_letter and scores:
-        top = scores.most_common(1)[0][0]
-        if top in (DocType.MONITORING_LETTER, DocType.FOCUSED_VISIT_LETTER):
-            return top
     if is_letter and not scores:
         return lexicon().letter_doc_type
     return scores.most_common(1)[0][0] if scores else DocType.OTHER

@@ -58,7 +58,7 @@ class DocTypeCue(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     doc_type: DocType
-    where: Literal["title", "opening", "anywhere"]
+    where: Literal["title", "opening", "letter", "anywhere"]
     weight: int = Field(ge=1)
     patterns: list[str] = Field(min_length=1)
 
@@ -75,6 +75,14 @@ class Lexicon(BaseModel):
     letter_doc_type: DocType
     not_recommendation_patterns: list[str]
     judgement_subject_stop: list[str]
+
+    @field_validator("inspectorates", "providers")
+    @classmethod
+    def _names_compile(cls, v: list[NamedPatterns]) -> list[NamedPatterns]:
+        for named in v:
+            for p in named.patterns:
+                re.compile(p)
+        return v
 
     @field_validator("provider_regexes", "not_recommendation_patterns")
     @classmethod
