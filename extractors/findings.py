@@ -90,6 +90,9 @@ _INTRO_ITEM = re.compile(
     r"(?:following|these|the below)\s+(?:actions?|areas?|recommendations?|priorities)[.:]?$|:$", re.I
 )
 _AREA_REF = re.compile(r"^(?:area|priority|action)\s+(\d{1,2}|[A-Z]\d{0,2})\s*[–—:-]\s*\S.{0,80}$", re.I)
+_MUST_INTRO = re.compile(
+    r"\b(?:ofsted|inspectors?|the\s+report|the\s+inspectorate)\b[^.]{0,60}\b(?:must|should|needs?\s+to)\s*:$", re.I
+)
 _CONTENTS_LINE = re.compile(r"^\D.{2,120}?\s\d{1,3}$")
 _REC_SENTENCE = re.compile(r"^an external review of\b.{5,200}\bshould be undertaken\b", re.I)
 
@@ -216,6 +219,10 @@ class _Walker:
             self.section, self.timescale = "rec_list", None
             self.list_opened = colon
             return
+        if colon and self.section is None and _MUST_INTRO.search(view.text):
+            self.section, self.timescale = "rec_list", None
+            self.list_opened = True
+            return
         if self.current is not None and not self.judged and (pg := progress_grade(view)):
             grade, start, end, rule = pg
             self.current.judgement = grade
@@ -301,11 +308,15 @@ class _Walker:
 
 
 def _evidence_intro(view: BlockView) -> tuple[str, str] | None:
-    """("provider" | "inspectors" | "", rule) for a line that introduces an evidence list."""
-    if not view.text.rstrip().endswith(":") or len(view.text.split()) > 25:
+    """("provider" | "inspectors" | "", rule) for a line whose last sentence introduces an evidence list."""
+    text = view.text.rstrip()
+    if not text.endswith(":"):
+        return None
+    last = max(text.rfind(". ", 0, len(text) - 1), text.rfind("? ", 0, len(text) - 1)) + 1
+    if len(text[last:].split()) > 25:
         return None
     cues = [view.first(label) for label in ("EVIDENCE_PROVIDER", "EVIDENCE_INSPECTORS", "EVIDENCE_GENERIC")]
-    found = [(c, src) for c, src in zip(cues, ("provider", "inspectors", ""), strict=True) if c is not None]
+    found = [(c, src) for c, src in zip(cues, ("provider", "inspectors", ""), strict=True) if c and c.start >= last]
     if not found:
         return None
     cue, src = min(found, key=lambda t: t[0].start)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from extractors.errors import CorruptFile
 from extractors.readers.base import Hint, Line, RawDocument
 from schemas.document import Format
 
 _FALLBACKS = ("cp1252", "latin-1")
+# A list marker followed by a tab ("\uf0b7\tText", "1.\tText") is a bullet, not a two-column table row.
+_MARKER_TAB = re.compile(r"^\s*(?:[-–—•·▪●○◦*\uf0b7\uf0a7\uf076\uf0d8\uf0fc§o]|\(?\w{1,3}[.)])\t(?!.*\t)")
 
 
 def decode(data: bytes) -> tuple[str, str, list[str]]:
@@ -53,7 +57,7 @@ def read_text(data: bytes) -> RawDocument:
                 continue
             cells: tuple[tuple[str, int], ...] = ()
             hint = Hint.NONE
-            if "\t" in piece.strip():
+            if "\t" in piece.strip() and not _MARKER_TAB.match(piece):
                 cells = _cells(piece, start)
                 hint = Hint.TABLE_ROW if len(cells) > 1 else Hint.NONE
             lead = piece[: len(piece) - len(piece.lstrip(" \t"))].replace("\t", "    ")
