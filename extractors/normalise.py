@@ -9,7 +9,6 @@ to the raw text through `Document.offset_map`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -433,7 +432,7 @@ def _materialise(raw: RawDocument, blocks: list[_Block], *, source_path: str, sh
         format=raw.format,
         encoding=raw.encoding,
         page_count=raw.page_count,
-        text=unicodedata.normalize("NFC", text) if len(unicodedata.normalize("NFC", text)) == len(text) else text,
+        text=text,
         raw_text=raw.raw_text,
         offset_map=tb.anchors,
         blocks=out,
