@@ -40,10 +40,10 @@ def test_extract_writes_one_contract_json_per_document(letters, tmp_path):
 
 def test_extract_names_colliding_base_names_by_file_name(letters, tmp_path):
     (letters / "sub").mkdir()
-    (letters / "sub" / "letter_a.md").write_text((letters / "letter_a.txt").read_text())
+    (letters / "sub" / "letter_a.text").write_text((letters / "letter_a.txt").read_text())
     out = tmp_path / "json"
     assert runner.invoke(app, ["extract", str(letters), "--out", str(out)]).exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["letter_a.md.json", "letter_a.txt.json", "letter_b.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["letter_a.text.json", "letter_a.txt.json", "letter_b.json"]
 
 
 def test_ingest_prints_a_summary_and_query_reads_it_back(letters, db_path):
