@@ -1,4 +1,4 @@
-"""The `inspections` command: ingest into DuckDB, extract to JSON, query the database.
+"""The `inspections` command: ingest into DuckDB, extract to JSON, score against gold, query the database.
 
 Exit codes: 0 when every file was handled (failed files become error rows or stderr lines),
 1 when the run itself failed (database locked or unusable), 2 for bad arguments.
@@ -185,6 +185,49 @@ def extract(
         target.write_text(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n", "utf-8")
         written += 1
     typer.echo(f"wrote {written} JSON file(s) to {out}; {failed} failed", err=True)
+
+
+@app.command("eval")
+def evaluate_cmd(
+    paths: PathsArg,
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON records (the contract format).")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the full result as JSON here.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Metrics only, no per-document misses.")] = False,
+    ext: ExtOpt = None,
+) -> None:
+    """Score the extractor on your own annotated documents: P/R/F1 per field and each document's misses.
+
+    Gold records are matched to documents by base name (gold/letter.json <-> letter.pdf); documents
+    without a gold record are not scored, gold records without a document count as missed.
+
+    Example: inspections eval corpus/genres --gold tests/gold/genres
+    """
+    from pipeline.evaluate import evaluate, format_report, load_gold
+    from pipeline.ingest import discover, extract_file, failure
+
+    try:
+        gold_records = load_gold(gold)
+        if not gold_records:
+            raise BadArguments(f"no gold JSON records in {gold}")
+        files, _ = discover(paths, _settings(ext).extensions)
+    except PipelineError as exc:
+        raise _fail(exc) from exc
+    predicted: dict[str, dict] = {}
+    for path in files:
+        key = Path(path).stem
+        if key not in gold_records or key in predicted:
+            continue
+        try:
+            _, record = extract_file(path, _settings(ext).max_bytes)
+        except Exception as exc:  # a failed document scores as empty; the run goes on
+            row = failure(exc, path)
+            typer.echo(f"{path}: {row.error_code} {row.message}", err=True)
+            continue
+        predicted[key] = record.model_dump(mode="json")
+    result = evaluate(gold_records, predicted)
+    typer.echo(format_report(result, verbose=not quiet))
+    if json_out is not None:
+        json_out.write_text(json.dumps(result.as_dict(), indent=2) + "\n", encoding="utf-8")
 
 
 @app.command()

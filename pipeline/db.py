@@ -21,11 +21,13 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.errors import DatabaseLocked, DataError, NoDatabase, PipelineError, QueryRefused, TransientError
+from pipeline.rows import RECORD_TABLES
 
 SCHEMA_DIR = Path(__file__).parent / "sql" / "schema"
 
 # Rows keyed by doc_id that belong to one extraction of a document: replaced together.
-DOCUMENT_TABLES = ("documents", "document_texts", "areas_for_improvement", "evidence", "judgements", "recommendations")
+# Tables holding one document's extraction: replaced together when a document is re-extracted.
+DOCUMENT_TABLES = RECORD_TABLES
 TABLES = (*DOCUMENT_TABLES, "document_paths", "runs", "ingest_errors")
 
 _READ_ONLY_TYPES = {"SELECT", "PRAGMA", "EXPLAIN"}

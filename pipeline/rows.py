@@ -17,7 +17,9 @@ from schemas.record import ExtractionRecord, Provenance
 Rows = dict[str, list[dict[str, Any]]]
 
 # Tables `flatten` fills, in load order.
-RECORD_TABLES = ("documents", "document_texts", "areas_for_improvement", "evidence", "judgements", "recommendations")
+RECORD_TABLES = (
+    "documents", "document_texts", "areas_for_improvement", "evidence", "judgements", "recommendations", "item_themes",
+)  # fmt: skip
 OVERALL_SUBJECT = {"progress": "Overall progress", "effectiveness": "Overall effectiveness"}
 
 
@@ -96,6 +98,22 @@ def flatten(record: ExtractionRecord, doc: Document) -> Rows:
         {"doc_id": doc_id, "rec_no": n, "rec_ref": r.id, "text": r.text, **_prov(r.provenance)}
         for n, r in enumerate(record.recommendations, start=1)
     ]
+    themes = [
+        {
+            "doc_id": doc_id,
+            "item_kind": kind,
+            "item_no": n,
+            "theme": t.theme,
+            "theme_label": t.label,
+            "parent_theme": t.parent,
+            "matched_terms": t.terms,
+            "rule": t.rule,
+            "confidence": t.confidence,
+        }
+        for kind, items in (("area", record.areas_for_improvement), ("recommendation", record.recommendations))
+        for n, item in enumerate(items, start=1)
+        for t in item.themes
+    ]
 
     document = {
         "doc_id": doc_id,
@@ -129,6 +147,7 @@ def flatten(record: ExtractionRecord, doc: Document) -> Rows:
         "evidence": evidence,
         "judgements": judgements,
         "recommendations": recommendations,
+        "item_themes": themes,
     }
 
 
