@@ -152,9 +152,20 @@ def grade_from_text(text: str) -> Grade | None:
         return None
 
 
-def timescale_from_text(text: str) -> Timescale | None:
-    """Map a timescale phrase to the contract's enum."""
-    t = text.lower()
+def timescale_from_text(text: str, *, bare: bool = False) -> Timescale | None:
+    """Map a timescale phrase to the contract's enum.
+
+    `bare` also accepts a cell that is only a period ("6 months", "12 months"), as action-plan
+    tables write it; a word split by a narrow table column ("Immedi ately") is read whole.
+    """
+    t = " ".join(text.lower().split())
+    found = _timescale(t, bare)
+    if found is None and bare and len(t) < 30:
+        found = _timescale(re.sub(r"(?<=[a-z]) (?=[a-z])", "", t), bare)
+    return found
+
+
+def _timescale(t: str, bare: bool) -> Timescale | None:
     if re.search(r"\bimmediate(ly)?\b", t):
         return Timescale.IMMEDIATELY
     m = re.search(r"within\s+(?:the\s+next\s+)?(\w+)\s+months?", t)
@@ -162,6 +173,9 @@ def timescale_from_text(text: str) -> Timescale | None:
         return Timescale(f"within_{_WORD_TIMESCALES[m.group(1)]}_months")
     if re.search(r"within\s+(?:one|a|1)\s+year|within\s+12\s+months", t):
         return Timescale.WITHIN_12_MONTHS
+    m = re.fullmatch(r"(\w+)\s+months?", t) if bare else None
+    if m and m.group(1) in _WORD_TIMESCALES:
+        return Timescale(f"within_{_WORD_TIMESCALES[m.group(1)]}_months")
     return None
 
 

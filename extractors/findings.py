@@ -385,14 +385,22 @@ def _assign_timescales(
 
 
 def _roles(header: list[str]) -> dict[str, int] | None:
-    """Column roles from a header row, or None if this is not an area-for-improvement table."""
-    text_col = next((j for j, h in enumerate(header) if _TABLE_TEXT_COL.search(h)), None)
+    """Column roles from a header row, or None if this is not an area-for-improvement table.
+
+    Header cells are also read with spaces closed up, for words a narrow column split ("Timesc ale").
+    """
+    variants = [(h, re.sub(r"(?<=[a-z]) (?=[a-z])", "", h.lower())) for h in header]
+
+    def hit(rx: re.Pattern[str], j: int) -> bool:
+        return any(rx.search(v) for v in variants[j])
+
+    text_col = next((j for j in range(len(header)) if hit(_TABLE_TEXT_COL, j)), None)
     if text_col is None:
         return None
     roles = {"text": text_col}
     for role, rx in _TABLE_ROLES.items():
-        for j, h in enumerate(header):
-            if j != text_col and j not in roles.values() and rx.search(h):
+        for j in range(len(header)):
+            if j != text_col and j not in roles.values() and hit(rx, j):
                 roles[role] = j
                 break
     return roles if len(roles) > 1 else None
@@ -442,7 +450,7 @@ def _area_from_row(view: BlockView, roles: dict[str, int], timescale: Timescale 
     if len(text.split()) < 4:
         return None
     rag_word = re.match(r"\s*(red|amber|green)\b", cell("rag"), re.I)
-    ts = timescale_from_text(cell("timescale")) or timescale
+    ts = timescale_from_text(cell("timescale"), bare=True) or timescale
     j = roles["text"]
     span = cells[j]
     area = AreaForImprovement(

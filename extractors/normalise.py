@@ -19,16 +19,18 @@ from schemas.document import Block, BlockKind, Cell, Document, Format
 # Glyphs that start a bullet: ASCII dashes and stars, typographic bullets, Wingdings/Symbol
 # private-use glyphs (U+F0B7 and friends) and arrows/ticks Word uses for list levels.
 BULLET_GLYPHS = "-–—•·∙◦▪▫●○■□◆◇►▶➢➤✓✔*\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf02d"
-_GLYPH = re.compile(r"^\s*([" + re.escape(BULLET_GLYPHS) + r"]|o(?=\s))\s*(?=\S)")
+_GLYPH = re.compile(r"^\s*([" + re.escape(BULLET_GLYPHS) + r"]|o(?=\s)|\(cid:\d{1,5}\))\s*(?=\S)")
 _NUMBERED = re.compile(r"^\s*(\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+(?=\S)")
 _SECTION_NO = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2}){1,3}\s")
 _DEBRIS = re.compile(
     r"\bFORM(?:CHECKBOX|TEXT|DROPDOWN)\b|\bMERGEFORMAT\b|\\\*\s*MERGEFORMAT|"
     r"</?(?:ul|ol|li|p|br|span|div|b|i|u|em|strong|font|table|tr|td|th)\b[^>]*>|&nbsp;"
 )
+_CID = re.compile(r"\(cid:\d{1,5}\)")
 _BOLD_SPLIT = re.compile(r"(?<=[\w)])\*{2,}(?=[\w(])")
 _BOLD = re.compile(r"\*{2,}")
 _PAGE_NO = re.compile(r"^(?:page\s*)?[-–(]?\s*\d{1,4}\s*[-–)]?(?:\s*(?:of|/)\s*\d{1,4})?$|^page\s+\d{1,4}\b.*$", re.I)
+_PAGE_OF = re.compile(r"^page\s+\d{1,4}\s+of\s+\d{1,4}$", re.I)
 _DIGITS = re.compile(r"\d+")
 _TERMINAL = re.compile(r"[.!?:;]['’\"”]?$")
 _CHAR_FIX = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\ufb01": "fi", "\ufb02": "fl"})
@@ -136,6 +138,7 @@ def _clean_pieces(text: str, raw_start: int) -> list[_Piece]:
     of it, leaving the word's halves joined without a space.
     """
     out: list[_Piece] = []
+    text = _CID.sub(lambda m: "•" + " " * (len(m.group()) - 1), text)  # pdfminer's unmapped glyph: a bullet
     masked = _DEBRIS.sub(lambda m: " " * len(m.group()), text)
     masked = _BOLD.sub(lambda m: "\0" * len(m.group()), masked)
     for m in re.finditer(r"[^\s\0]+", masked):
@@ -202,7 +205,23 @@ def _drop_running_heads(lines: list[Line], page_count: int | None) -> list[Line]
         text = lines[i].text.strip()
         if _PAGE_NO.match(text) or seen[_head_key(text)] >= need:
             drop.add(i)
+    # Running heads a converter left mid-page: "Page 2 of 5" anywhere, and title lines (not sentences,
+    # not list intros) repeated verbatim on at least three pages and 40% of them.
+    pages_of: dict[str, set[int]] = {}
+    for i, ln in enumerate(lines):
+        if ln.hint is Hint.NONE and ln.page is not None and _running_head_candidate(ln.text):
+            pages_of.setdefault(_head_key(ln.text), set()).add(ln.page)
+    repeated = {k for k, ps in pages_of.items() if len(ps) >= max(3, int(len(pages) * 0.4 + 0.5))}
+    for i, ln in enumerate(lines):
+        text = ln.text.strip()
+        if _PAGE_OF.match(text) or (ln.hint is Hint.NONE and _head_key(text) in repeated):
+            drop.add(i)
     return [ln for i, ln in enumerate(lines) if i not in drop]
+
+
+def _running_head_candidate(text: str) -> bool:
+    text = text.strip()
+    return len(text.split()) >= 4 and not _TERMINAL.search(text) and not _bullet_marker(text)
 
 
 def _looks_hard_wrapped(lines: list[Line]) -> bool:
