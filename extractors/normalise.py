@@ -208,7 +208,7 @@ def _drop_running_heads(lines: list[Line], page_count: int | None) -> list[Line]
     # Running heads a converter left mid-page: "Page 2 of 5" anywhere, and title lines (not sentences,
     # not list intros) repeated verbatim on at least three pages and 40% of them.
     pages_of: dict[str, set[int]] = {}
-    for i, ln in enumerate(lines):
+    for ln in lines:
         if ln.hint is Hint.NONE and ln.page is not None and _running_head_candidate(ln.text):
             pages_of.setdefault(_head_key(ln.text), set()).add(ln.page)
     repeated = {k for k, ps in pages_of.items() if len(ps) >= max(3, int(len(pages) * 0.4 + 0.5))}

@@ -133,9 +133,7 @@ def running_header(text: str, limit: int = 60) -> str:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    body = ParagraphStyle(
-        "body", fontName="Helvetica", fontSize=10.5, leading=13.5, spaceAfter=7, alignment=TA_LEFT
-    )
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10.5, leading=13.5, spaceAfter=7, alignment=TA_LEFT)
     return {
         "body": body,
         "heading": ParagraphStyle(

@@ -75,9 +75,7 @@ def test_renditions_are_current_and_deterministic(tmp_path):
     for stem in STEMS:
         for ext in ("pdf", "docx"):
             fresh = (tmp_path / "renditions" / f"{stem}.{ext}").read_bytes()
-            assert fresh == (RENDITIONS / f"{stem}.{ext}").read_bytes(), (
-                f"rerun make_renditions: {stem}.{ext}"
-            )
+            assert fresh == (RENDITIONS / f"{stem}.{ext}").read_bytes(), f"rerun make_renditions: {stem}.{ext}"
 
 
 # ---------------------------------------------------------------- PDF renditions
@@ -136,9 +134,7 @@ def test_pdf_bullets_keep_glyph_paragraphs_and_indent():
     bullet = next(i for i, ln in enumerate(doc.lines) if "analysed the post-inspection monitoring" in ln.text)
     line = doc.lines[bullet]
     assert line.text.startswith("\u2022") and line.para_start and line.indent == 0
-    wrapped = next(
-        ln for ln in doc.lines[bullet:] if ln.text.startswith("and held an 'at desk' conversation")
-    )
+    wrapped = next(ln for ln in doc.lines[bullet:] if ln.text.startswith("and held an 'at desk' conversation"))
     assert not wrapped.para_start and wrapped.indent == 1
     heading = next(ln for ln in doc.lines if ln.text == "Outcome of the inspection")
     assert heading.para_start
@@ -160,9 +156,7 @@ def test_docx_paragraphs_bullets_and_headings_follow_the_source(stem):
             continue
         text = squash(b.text.replace(renditions.CHECKBOX, " "))
         if text:
-            expected.append(
-                (text, {"bullet": Hint.BULLET, "heading": Hint.HEADING}.get(b.kind, Hint.NONE), b.level)
-            )
+            expected.append((text, {"bullet": Hint.BULLET, "heading": Hint.HEADING}.get(b.kind, Hint.NONE), b.level))
     got = [(squash(ln.text), ln.hint, ln.indent) for ln in doc.lines if ln.hint is not Hint.TABLE_ROW]
     assert got == expected
 
