@@ -317,3 +317,13 @@ def test_pdf_without_table_finder_stays_on_pdfium_and_keeps_rows():
     rows = [tuple(c for c, _ in ln.cells) for ln in doc.lines if ln.hint is Hint.TABLE_ROW]
     assert ("Overall Effectiveness", "Good") in rows
     assert ("Capacity for improvement", "Good", "Good") in rows
+
+
+def test_pdf_reads_are_safe_from_threads():
+    """PDFium is not thread-safe; read_pdf serialises it, so threads get correct, identical results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = (RENDITIONS / "000_c9dc9a16fd74069d.pdf").read_bytes()
+    with ThreadPoolExecutor(4) as pool:
+        texts = list(pool.map(lambda _: read_raw(data).raw_text, range(8)))
+    assert len(set(texts)) == 1 and "Area for improvement 1" in texts[0]

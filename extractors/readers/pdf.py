@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import io
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -28,6 +29,8 @@ import pypdfium2.raw as pdfium_c
 from extractors.errors import CorruptFile, EncryptedPDF, NoTextLayer
 from extractors.readers.base import Hint, Line, RawDocument
 from schemas.document import Format
+
+_PDFIUM_LOCK = threading.Lock()
 
 # A gap between two text runs on one line wider than this many font sizes splits the line
 # into segments (table cells, columns). Word spaces are ~0.3 em, a bullet's gap ~0.9 em.
@@ -94,7 +97,14 @@ def read_pdf(data: bytes, *, table_finder: bool = True) -> RawDocument:
 
     `table_finder=False` keeps every page on the PDFium path (ruled tables then come out as
     one TABLE_ROW per physical line, with wrapped cell text split over several rows).
+    PDFium is not thread-safe (two threads crashed the interpreter), so one thread at a time
+    reads a PDF in a process; parallelism comes from processes.
     """
+    with _PDFIUM_LOCK:
+        return _read_pdf(data, table_finder)
+
+
+def _read_pdf(data: bytes, table_finder: bool) -> RawDocument:
     pdf = _open(data)
     warnings: list[str] = []
     plumber = _Plumber(data)
