@@ -94,3 +94,30 @@ class ExtractionError(InspectionsError):
 
     code = "E200"
     advice = "please report it with the file attached"
+
+
+class LimitExceeded(ReadError):
+    """A resource limit stopped the parser."""
+
+    code = "E110"
+
+
+class TimeLimit(LimitExceeded):
+    """Time limit exceeded."""
+
+    code = "E111"
+    advice = "the file may be damaged or pathological; raise --time-limit if it is genuine"
+
+
+class MemoryLimit(LimitExceeded):
+    """Memory limit exceeded."""
+
+    code = "E112"
+    advice = "the file may be damaged or pathological; raise --memory-limit if it is genuine"
+
+
+class ParserCrashed(LimitExceeded):
+    """The parser process died."""
+
+    code = "E113"
+    advice = "the file crashed a PDF/DOCX library; check it opens elsewhere and report it"

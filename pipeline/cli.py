@@ -19,7 +19,16 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.errors import BadArguments, PipelineError, QueryRefused
-from pipeline.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_EXTENSIONS, DEFAULT_WORKERS, IngestSettings
+from pipeline.settings import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_DB,
+    DEFAULT_EXTENSIONS,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_TIME_LIMIT,
+    DEFAULT_WORKERS,
+    IngestSettings,
+)
 
 app = typer.Typer(
     help="Turn inspection letters and reports (PDF, DOCX, text) into structured, queryable data.",
@@ -54,7 +63,7 @@ def _fail(exc: PipelineError) -> typer.Exit:
     return typer.Exit(2 if isinstance(exc, BadArguments | QueryRefused) else 1)
 
 
-def _settings(ext: list[str] | None, **kw: int) -> IngestSettings:
+def _settings(ext: list[str] | None, **kw: float) -> IngestSettings:
     return IngestSettings(**({"extensions": frozenset(ext)} if ext else {}), **kw)
 
 
@@ -63,20 +72,39 @@ def ingest(
     paths: PathsArg,
     db: DbOpt = DEFAULT_DB,
     batch_size: Annotated[int, typer.Option(help="Documents per parse task.")] = DEFAULT_BATCH_SIZE,
-    workers: Annotated[int, typer.Option(help="Parse tasks in flight (flow; >1: process pool).")] = DEFAULT_WORKERS,
+    workers: Annotated[
+        int, typer.Option(help="Parser processes on this machine (0: parse in this process, no limits).")
+    ] = DEFAULT_WORKERS,
+    time_limit: Annotated[float, typer.Option(help="Seconds one document may take to parse.")] = DEFAULT_TIME_LIMIT,
+    memory_limit: Annotated[
+        int, typer.Option(help="MB of memory one parser process may add while parsing a document.")
+    ] = DEFAULT_MEMORY_LIMIT_MB,
+    max_bytes: Annotated[int, typer.Option(help="Files larger than this are refused (bytes).")] = DEFAULT_MAX_BYTES,
     ext: ExtOpt = None,
+    dask_address: Annotated[
+        str | None, typer.Option(help="Parse on this Dask scheduler (e.g. tcp://10.0.0.5:8786).")
+    ] = None,
+    dask_workers: Annotated[int, typer.Option(help="Parse on a local Dask cluster of N worker processes.")] = 0,
     no_prefect: Annotated[bool, typer.Option("--no-prefect", help="Run the same steps without Prefect.")] = False,
     progress: Annotated[bool | None, typer.Option(help="Show a progress bar (default: on a terminal).")] = None,
 ) -> None:
     """Parse and extract every document under PATH... into the DuckDB database (re-runs skip unchanged files).
+
+    Each document is parsed in a worker process under a time limit and a memory ceiling; a file
+    that breaks either becomes an error row and the run goes on.
 
     Example: inspections ingest corpus --db outputs/inspections.duckdb
     """
     started = time.perf_counter()
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        settings = _settings(ext, batch_size=batch_size, workers=workers)
+        settings = _settings(
+            ext, batch_size=batch_size, workers=workers, time_limit=time_limit,
+            memory_limit_mb=memory_limit, max_bytes=max_bytes,
+        )  # fmt: skip
         if no_prefect:
+            if dask_address or dask_workers:
+                raise BadArguments("--dask-address/--dask-workers run through Prefect; drop --no-prefect")
             from pipeline.ingest import run_ingest
 
             summary = run_ingest(paths, db, settings, show_progress=show)
@@ -84,13 +112,9 @@ def ingest(
             from pipeline.flows import run_flow
 
             summary = run_flow(
-                [str(p) for p in paths],
-                str(db),
-                batch_size=batch_size,
-                workers=workers,
-                extensions=sorted(settings.extensions),
-                show_progress=show,
-            )
+                [str(p) for p in paths], str(db), settings, show_progress=show,
+                dask_address=dask_address, dask_workers=dask_workers,
+            )  # fmt: skip
     except PipelineError as exc:
         raise _fail(exc) from exc
     _print_summary(summary, time.perf_counter() - started)

@@ -1,12 +1,19 @@
 """The ingest as a Prefect 3 flow: thin tasks over batches of documents, loads in the flow's thread.
 
-Each task is one call into pipeline/ingest.py. Parsing runs in a bounded task runner (see
-`run_flow`), `batch_size` documents per task (a task run costs ~30 ms of Prefect time,
-shared/FACTS.md); each finished batch is loaded in its own transaction as soon as it completes.
+Each task is one call into pipeline/ingest.py or pipeline/workers.py. Parsing happens in batches
+of `batch_size` documents per task (a task run costs ~30 ms of Prefect time, shared/FACTS.md):
+- locally, every batch goes through one guarded pool of `workers` parser processes owned by the
+  flow (per-document time and memory limits, pipeline/workers.py);
+- on Dask (`dask_address`, or `dask_workers` for a local cluster), batches are tasks that the Dask
+  task runner spreads over the cluster; each Dask worker parses through its own guarded pool.
+Each finished batch is loaded at once, in its own transaction, by the single writer (this process).
 Only the load retries, and only on a TransientError: a deterministic parse that failed would fail again.
 """
 
 from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
 
 from pipeline.prefect_env import configure_prefect
 
@@ -16,13 +23,14 @@ configure_prefect()
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from pipeline import ingest  # noqa: E402
 from pipeline.db import Database  # noqa: E402
 from pipeline.errors import TransientError  # noqa: E402
 from pipeline.progress import Progress  # noqa: E402
-from pipeline.settings import DEFAULT_BATCH_SIZE, DEFAULT_WORKERS, IngestSettings  # noqa: E402
+from pipeline.settings import IngestSettings  # noqa: E402
+from pipeline.workers import Limits, parse_on_this_host, parser_for  # noqa: E402
 
 
 def _transient(task, task_run, state) -> bool:
@@ -42,8 +50,13 @@ def plan_task(db: Database, files: list[str], skipped: list[str]) -> ingest.Plan
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE, task_run_name="parse-batch-{label}")
-def parse_batch_task(works: list[ingest.Work], max_bytes: int, label: str) -> ingest.BatchResult:
-    return ingest.parse_batch(works, max_bytes)
+def parse_batch_task(works: list[ingest.Work], parser: Any, label: str) -> ingest.BatchResult:
+    return parser.parse_batch(works)
+
+
+@task(name="parse-batch-remote", cache_policy=NO_CACHE, task_run_name="parse-batch-{label}")
+def parse_batch_remote_task(works: list[ingest.Work], limits: Limits, label: str) -> ingest.BatchResult:
+    return parse_on_this_host(works, limits)
 
 
 @task(name="load-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient)
@@ -55,51 +68,71 @@ def load_batch_task(
 
 @flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=1), validate_parameters=False)
 def ingest_flow(
-    paths: list[str],
-    db: str,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    extensions: list[str] | None = None,
-    show_progress: bool = False,
+    paths: list[str], db: str, settings: dict[str, Any] | None = None, show_progress: bool = False, remote: bool = False
 ) -> ingest.IngestSummary:
     """Ingest every document under `paths` into the DuckDB file `db`; returns the run's summary."""
-    settings = IngestSettings(batch_size=batch_size, **({"extensions": frozenset(extensions)} if extensions else {}))
-    files, skipped = ingest.discover(paths, settings.extensions, exclude=[db])
+    opts = IngestSettings(**(settings or {}))
+    files, skipped = ingest.discover(paths, opts.extensions, exclude=[db])
     with Database.open(db) as database, ingest.ingest_run(database, paths) as summary:
         the_plan = plan_task(database, files, skipped)
         ingest.record_plan(database, summary.run_id, the_plan, summary)
+        if not the_plan.to_parse:
+            return summary
+        batches = list(ingest.batches(the_plan.to_parse, opts.batch_size))
         with Progress(len(the_plan.to_parse), enabled=show_progress) as progress:
-            futures = [
-                parse_batch_task.submit(works, settings.max_bytes, f"{i:04d}")
-                for i, works in enumerate(ingest.batches(the_plan.to_parse, settings.batch_size))
-            ]
-            for future in as_completed(futures):
-                batch = future.result()
-                load_batch_task(database, summary.run_id, batch, summary)
-                progress.advance(batch.n_works)
+            if remote:
+                futures = [parse_batch_remote_task.submit(w, opts.limits, f"{i:04d}") for i, w in enumerate(batches)]
+                for future in as_completed(futures):
+                    _load(database, summary, future.result(), progress)
+            else:
+                with parser_for(opts) as parser:
+                    for i, works in enumerate(batches):
+                        _load(database, summary, parse_batch_task(works, parser, f"{i:04d}"), progress)
     return summary
+
+
+def _load(database: Database, summary: ingest.IngestSummary, batch: ingest.BatchResult, progress: Progress) -> None:
+    load_batch_task(database, summary.run_id, batch, summary)
+    progress.advance(batch.n_works)
 
 
 def run_flow(
     paths: list[str],
     db: str,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    workers: int = DEFAULT_WORKERS,
-    extensions: list[str] | None = None,
+    settings: IngestSettings | None = None,
     show_progress: bool = False,
+    dask_address: str | None = None,
+    dask_workers: int = 0,
 ) -> ingest.IngestSummary:
-    """Run `ingest_flow` with `workers` parse tasks in flight.
+    """Run `ingest_flow` locally, on the Dask scheduler at `dask_address`, or on a local Dask cluster."""
+    opts = settings or IngestSettings()
+    params = {
+        "paths": [str(p) for p in paths],
+        "db": str(db),
+        "settings": _settings_dict(opts),
+        "show_progress": show_progress,
+    }
+    if not dask_address and not dask_workers:
+        return ingest_flow(**params)
+    runner = _dask_runner(dask_address, dask_workers)
+    return ingest_flow.with_options(task_runner=runner)(**params, remote=True)
 
-    More than one worker means a process pool: PDFium is not thread-safe (two threads reading
-    PDFs crashed the interpreter with a segfault), and the GIL would serialise the parsing anyway.
-    One worker (the default) runs in a single thread and avoids the pool's start-up cost, which
-    made the 37-file corpus slower with 2 processes than with 1 thread (pipeline/settings.py).
-    """
-    IngestSettings(batch_size=batch_size, workers=workers)  # validate before starting Prefect
-    runner = ProcessPoolTaskRunner(max_workers=workers) if workers > 1 else ThreadPoolTaskRunner(max_workers=1)
-    return ingest_flow.with_options(task_runner=runner)(
-        paths=[str(p) for p in paths],
-        db=str(db),
-        batch_size=batch_size,
-        extensions=extensions,
-        show_progress=show_progress,
+
+def _settings_dict(opts: IngestSettings) -> dict[str, Any]:
+    out = asdict(opts)
+    out["extensions"] = sorted(opts.extensions)
+    return out
+
+
+def _dask_runner(address: str | None, n_workers: int):
+    """Prefect's Dask task runner for an existing scheduler or a local cluster of `n_workers` processes."""
+    import dask
+    from prefect_dask import DaskTaskRunner
+
+    # Worker processes must be allowed children: each parses through its own guarded pool.
+    dask.config.set({"distributed.worker.daemon": False})
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(
+        cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
     )

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from extractors import EXTRACTOR_VERSION
-from extractors.errors import ExtractionError, ReadError
+from extractors.errors import ExtractionError, MemoryLimit, ReadError
 from pipeline import rows as R
 from pipeline.db import Database
 from pipeline.errors import BadArguments
@@ -216,16 +216,28 @@ def failure(exc: Exception, path: str, sha256: str | None = None) -> ErrorRow:
     return ErrorRow(path, sha256, err.code, type(exc).__name__, str(err))
 
 
+def parse_one(work: Work, max_bytes: int) -> ParsedDoc | list[ErrorRow]:
+    """Read, extract and flatten one document, or the error rows of all its paths (never raises)."""
+    try:
+        doc, record = extract_file(work.paths[0], max_bytes)
+        return ParsedDoc(doc.sha256, work.paths, R.flatten(record, doc))
+    except MemoryError:
+        err = MemoryLimit("the parser ran out of memory on this document")
+        return [failure(err, p, work.sha256) for p in work.paths]
+    except Exception as exc:  # one file never stops the batch; bugs become E200 rows
+        return [failure(exc, p, work.sha256) for p in work.paths]
+
+
 def parse_batch(works: Sequence[Work], max_bytes: int) -> BatchResult:
-    """Read, extract and flatten each document; every failure becomes an ErrorRow (no database)."""
+    """Parse a batch in this process, without limits (see pipeline.workers for the guarded pool)."""
     docs: list[ParsedDoc] = []
     errors: list[ErrorRow] = []
     for work in works:
-        try:
-            doc, record = extract_file(work.paths[0], max_bytes)
-            docs.append(ParsedDoc(doc.sha256, work.paths, R.flatten(record, doc)))
-        except Exception as exc:  # one file never stops the batch; bugs become E200 rows
-            errors += [failure(exc, p, work.sha256) for p in work.paths]
+        result = parse_one(work, max_bytes)
+        if isinstance(result, ParsedDoc):
+            docs.append(result)
+        else:
+            errors.extend(result)
     return BatchResult(docs, errors, n_works=len(works))
 
 
@@ -316,13 +328,20 @@ def run_ingest(
     show_progress: bool = False,
 ) -> IngestSummary:
     """The whole ingest without Prefect: same steps as pipeline.flows.ingest_flow, one batch at a time."""
+    from pipeline.workers import parser_for
+
     settings = settings or IngestSettings()
     files, skipped = discover(paths, settings.extensions, exclude=[db_path])
     with Database.open(db_path) as db, ingest_run(db, paths) as summary:
         the_plan = plan(db, files, skipped)
         record_plan(db, summary.run_id, the_plan, summary)
-        with Progress(len(the_plan.to_parse), enabled=show_progress) as progress:
+        if not the_plan.to_parse:
+            return summary
+        with (
+            Progress(len(the_plan.to_parse), enabled=show_progress) as progress,
+            parser_for(settings) as pool,
+        ):
             for works in batches(the_plan.to_parse, settings.batch_size):
-                load_batch(db, summary.run_id, parse_batch(works, settings.max_bytes), summary)
+                load_batch(db, summary.run_id, pool.parse_batch(works), summary)
                 progress.advance(len(works))
     return summary

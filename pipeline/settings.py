@@ -14,11 +14,13 @@ DEFAULT_EXTENSIONS = frozenset({".txt", ".text", ".pdf", ".docx", ".doc"})
 # Documents per Prefect task: a task run costs ~30 ms of client+server time (shared/FACTS.md),
 # so one task per document would dominate; 25 keeps progress visible and overhead ~1 ms/doc.
 DEFAULT_BATCH_SIZE = 25
-# Parse tasks in flight. 1 = one worker thread. Above 1 the flow uses Prefect's process pool, since
-# PDFium is not thread-safe (two threads reading PDFs segfaulted). Measured on the 37-file corpus,
-# the pool was slower (18-26 s vs 5 s): each spawned worker pays Prefect's and spaCy's start-up.
-DEFAULT_WORKERS = 1
+# Parser processes (pipeline/workers.py): forked from a server that has spaCy loaded, so each costs
+# milliseconds; 2 matches this machine's cores (measured 1.7x one worker on the corpus).
+DEFAULT_WORKERS = 2
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+# Per-document limits enforced by the worker pool (pipeline/workers.py).
+DEFAULT_TIME_LIMIT = 120.0
+DEFAULT_MEMORY_LIMIT_MB = 2048
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class IngestSettings:
     batch_size: int = DEFAULT_BATCH_SIZE
     workers: int = DEFAULT_WORKERS
     max_bytes: int = DEFAULT_MAX_BYTES
+    time_limit: float = DEFAULT_TIME_LIMIT
+    memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB
 
     def __post_init__(self) -> None:
         exts = frozenset(e.lower() if e.startswith(".") else "." + e.lower() for e in self.extensions)
@@ -37,7 +41,18 @@ class IngestSettings:
             raise BadArguments("at least one file extension is needed")
         if not 1 <= self.batch_size <= 10_000:
             raise BadArguments(f"batch size must be 1..10000, got {self.batch_size}")
-        if not 1 <= self.workers <= 64:
-            raise BadArguments(f"workers must be 1..64, got {self.workers}")
+        if not 0 <= self.workers <= 64:
+            raise BadArguments(f"workers must be 0..64 (0: parse in this process, no limits), got {self.workers}")
         if self.max_bytes < 1:
             raise BadArguments(f"max bytes must be positive, got {self.max_bytes}")
+        if not 0 < self.time_limit <= 86_400:
+            raise BadArguments(f"time limit must be 0..86400 s, got {self.time_limit}")
+        if not 16 <= self.memory_limit_mb <= 1_048_576:
+            raise BadArguments(f"memory limit must be 16..1048576 MB, got {self.memory_limit_mb}")
+
+    @property
+    def limits(self):
+        """The per-document limits for the worker pool."""
+        from pipeline.workers import Limits
+
+        return Limits(seconds=self.time_limit, memory_mb=self.memory_limit_mb, max_bytes=self.max_bytes)

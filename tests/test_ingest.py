@@ -117,7 +117,7 @@ def test_an_extractor_bug_is_recorded_as_e200_and_the_batch_goes_on(letters, db_
         return real(doc)
 
     monkeypatch.setattr(extractors.extract, "extract_record", flaky)
-    summary = run_ingest([letters], db_path)
+    summary = run_ingest([letters], db_path, IngestSettings(workers=0))  # in-process, so the patch applies
     assert (summary.n_new, summary.n_failed) == (1, 1)
     (error,) = query(db_path, "SELECT error_code, error_type, message, sha256 FROM ingest_errors").as_dicts()
     assert (error["error_code"], error["error_type"]) == ("E200", "KeyError")
@@ -172,10 +172,10 @@ def test_the_prefect_flow_ingests_and_reruns_idempotently(letters, db_path):
 
     (letters / "x.pdf").write_bytes(b"%PDF-1.4 garbage")
     started = time.perf_counter()
-    summary = run_flow([str(letters)], str(db_path), batch_size=1, workers=1)
+    summary = run_flow([str(letters)], str(db_path), IngestSettings(batch_size=1, workers=1))
     assert (summary.n_new, summary.n_failed) == (2, 1)
     before = snapshot(db_path)
-    again = run_flow([str(letters)], str(db_path), batch_size=1, workers=1)
+    again = run_flow([str(letters)], str(db_path), IngestSettings(batch_size=1, workers=1))
     assert (again.n_new, again.n_unchanged, again.n_failed) == (0, 2, 1)
     assert snapshot(db_path) == before
     assert [r["status"] for r in runs(db_path)] == ["completed", "completed"]

@@ -1,0 +1,213 @@
+"""Parse documents in worker processes, each document under a time limit and a memory ceiling.
+
+A pathological file can make a parser spin or balloon, and PDFium can crash outright. Parsing
+therefore runs in long-lived worker processes forked from a server that has already imported
+spaCy and the readers (so a fork costs milliseconds, not an import); the parent gives each
+worker one document at a time and watches the clock. A worker that overruns is killed and
+replaced, and its document becomes an error row naming the limit; a MemoryError (the worker's
+address space is capped with RLIMIT_AS) or a crash does the same. Processes, not threads: PDFium
+is not thread-safe and parsing is CPU-bound.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import resource
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from extractors.errors import MemoryLimit, ParserCrashed, TimeLimit
+from pipeline.ingest import BatchResult, ErrorRow, ParsedDoc, Work, failure, parse_one
+from pipeline.settings import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT, IngestSettings
+
+_PRELOAD = ["pipeline.preload"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-document resource limits."""
+
+    seconds: float = DEFAULT_TIME_LIMIT
+    memory_mb: int = DEFAULT_MEMORY_LIMIT_MB
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def _vm_bytes() -> int:
+    """This process's current virtual memory size (Linux /proc; 0 where unknown)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def _worker_main(conn: Connection, limits: Limits) -> None:
+    """Worker loop: receive a Work, send back a ParsedDoc or error rows; exit on None or MemoryError."""
+    base = _vm_bytes()
+    if base:
+        cap = base + limits.memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    while True:
+        try:
+            work = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if work is None:
+            return
+        result: Any = parse_one(work, limits.max_bytes)
+        if _hit_memory_limit(result):
+            err = MemoryLimit(f"more than {limits.memory_mb} MB while parsing")
+            conn.send([failure(err, p, work.sha256) for p in work.paths])
+            return  # the heap may be in a bad state: let the parent start a fresh worker
+        conn.send(result)
+
+
+def _hit_memory_limit(result: Any) -> bool:
+    return isinstance(result, list) and bool(result) and result[0].error_code == MemoryLimit.code
+
+
+class _Worker:
+    def __init__(self, ctx: Any, limits: Limits) -> None:
+        parent, child = ctx.Pipe()
+        self.conn: Connection = parent
+        self.proc = ctx.Process(target=_worker_main, args=(child, limits), daemon=True)
+        self.proc.start()
+        child.close()
+        self.work: Work | None = None
+        self.deadline = 0.0
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.proc.kill()
+        else:
+            with contextlib.suppress(BrokenPipeError, OSError):
+                self.conn.send(None)
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+class InlineParser:
+    """Parse in this process, without limits (workers=0: debugging, tests that patch the extractor)."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+
+    def __enter__(self) -> InlineParser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def parse_batch(self, works: Sequence[Work]) -> BatchResult:
+        from pipeline.ingest import parse_batch
+
+        return parse_batch(works, self.limits.max_bytes)
+
+
+class WorkerPool:
+    """`n` worker processes that parse documents one at a time each, under `limits`."""
+
+    def __init__(self, n: int = 1, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self.ctx = mp.get_context("forkserver")
+        self.ctx.set_forkserver_preload(_PRELOAD)
+        self.workers = [_Worker(self.ctx, self.limits) for _ in range(max(1, n))]
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for w in self.workers:
+            w.stop()
+        self.workers = []
+
+    def _replace(self, w: _Worker) -> None:
+        w.stop(kill=True)
+        self.workers[self.workers.index(w)] = _Worker(self.ctx, self.limits)
+
+    def map(self, works: Iterable[Work]) -> Iterator[tuple[Work, ParsedDoc | list[ErrorRow]]]:
+        """Parse every work, yielding (work, result) as each finishes (not in input order)."""
+        todo = deque(works)
+        while todo or any(w.work is not None for w in self.workers):
+            for w in self.workers:
+                if w.work is None and todo:
+                    w.work = todo.popleft()
+                    w.deadline = time.monotonic() + self.limits.seconds
+                    w.conn.send(w.work)
+            busy = [w for w in self.workers if w.work is not None]
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = wait([w.conn for w in busy], timeout=timeout)
+            for w in busy:
+                if w.conn in ready:
+                    yield from self._collect(w)
+                elif time.monotonic() >= w.deadline:
+                    work, w.work = w.work, None
+                    err = TimeLimit(f"no result after {self.limits.seconds:g} s")
+                    self._replace(w)
+                    yield work, [failure(err, p, work.sha256) for p in work.paths]
+
+    def _collect(self, w: _Worker) -> Iterator[tuple[Work, ParsedDoc | list[ErrorRow]]]:
+        work, w.work = w.work, None
+        assert work is not None
+        try:
+            result = w.conn.recv()
+        except (EOFError, OSError):
+            w.proc.join(timeout=5)
+            code = w.proc.exitcode
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            self._replace(w)
+            yield work, [failure(ParserCrashed(how), p, work.sha256) for p in work.paths]
+            return
+        if not w.proc.is_alive() or _hit_memory_limit(result):
+            self._replace(w)
+        yield work, result
+
+    def parse_batch(self, works: Sequence[Work]) -> BatchResult:
+        """Parse a batch through the pool: the same BatchResult as ingest.parse_batch, under limits."""
+        docs: list[ParsedDoc] = []
+        errors: list[ErrorRow] = []
+        order = {w.sha256: i for i, w in enumerate(works)}
+        for _work, result in self.map(works):
+            if isinstance(result, ParsedDoc):
+                docs.append(result)
+            else:
+                errors.extend(result)
+        docs.sort(key=lambda d: order[d.sha256])
+        return BatchResult(docs, errors, n_works=len(works))
+
+
+def parser_for(settings: IngestSettings) -> WorkerPool | InlineParser:
+    """The parser a run's settings ask for: a guarded pool of `workers` processes, or inline for 0."""
+    if settings.workers == 0:
+        return InlineParser(settings.limits)
+    return WorkerPool(settings.workers, settings.limits)
+
+
+_HOST_POOL: WorkerPool | None = None
+
+
+def parse_on_this_host(works: Sequence[Work], limits: Limits) -> BatchResult:
+    """Parse a batch on whichever machine runs this (a Dask worker), through one pool kept per process.
+
+    Where the process may not start children (a daemonic Dask worker), it parses inline instead,
+    and the limits do not apply: configure workers with `distributed.worker.daemon: False`.
+    """
+    global _HOST_POOL
+    if _HOST_POOL is None or _HOST_POOL.limits != limits:
+        try:
+            _HOST_POOL = WorkerPool(1, limits)
+        except AssertionError:  # "daemonic processes are not allowed to have children"
+            return InlineParser(limits).parse_batch(works)
+    return _HOST_POOL.parse_batch(works)

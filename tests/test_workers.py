@@ -1,0 +1,69 @@
+"""The guarded worker pool: per-document time limit, memory ceiling, crash recovery, same results."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+from pipeline.ingest import ParsedDoc, Work, parse_batch, sha256_file
+from pipeline.workers import Limits, WorkerPool
+
+CORPUS = Path(__file__).parent.parent / "corpus"
+
+
+def _work(path: Path) -> Work:
+    return Work(sha256_file(path), (str(path),))
+
+
+def _big_letter(tmp_path: Path, copies: int) -> Path:
+    """A pathological but valid text: one letter repeated until parsing takes long and needs memory."""
+    letter = (CORPUS / "000_c9dc9a16fd74069d.txt").read_text()
+    big = tmp_path / "pathological.txt"
+    big.write_text(letter * copies)
+    return big
+
+
+def test_pool_gives_the_same_rows_as_parsing_inline():
+    works = [_work(p) for p in sorted(CORPUS.glob("*.txt")) + sorted((CORPUS / "renditions").glob("*.pdf"))]
+    with WorkerPool(2, Limits(seconds=60)) as pool:
+        pooled = pool.parse_batch(works)
+    inline = parse_batch(works, 10**9)
+    assert [d.sha256 for d in pooled.docs] == [d.sha256 for d in inline.docs]
+    assert [d.rows for d in pooled.docs] == [d.rows for d in inline.docs]
+
+
+def test_time_limit_turns_a_slow_document_into_an_error_and_the_batch_goes_on(tmp_path):
+    slow = _big_letter(tmp_path, 200)  # ~3 MB: several seconds of parsing
+    good = CORPUS / "003_b29c2434e00e918d.txt"
+    with WorkerPool(1, Limits(seconds=0.5)) as pool:
+        started = time.monotonic()
+        result = pool.parse_batch([_work(slow), _work(good)])
+        assert time.monotonic() - started < 10
+        assert [e.error_code for e in result.errors] == ["E111"]
+        assert "Time limit exceeded: no result after 0.5 s" in result.errors[0].message
+        assert [d.paths[0] for d in result.docs] == [str(good)]  # the replacement worker carried on
+
+
+def test_memory_ceiling_turns_a_ballooning_document_into_an_error(tmp_path):
+    hog = _big_letter(tmp_path, 400)  # ~6 MB of text needs far more than 64 MB to parse
+    good = CORPUS / "003_b29c2434e00e918d.txt"
+    with WorkerPool(1, Limits(seconds=120, memory_mb=64)) as pool:
+        result = pool.parse_batch([_work(hog), _work(good)])
+    assert [e.error_code for e in result.errors] == ["E112"]
+    assert "Memory limit exceeded" in result.errors[0].message
+    assert len(result.docs) == 1
+
+
+def test_a_crashed_worker_is_replaced_and_named_in_the_error(tmp_path):
+    slow = _big_letter(tmp_path, 200)
+    good = CORPUS / "003_b29c2434e00e918d.txt"
+    with WorkerPool(1, Limits(seconds=60)) as pool:
+        victim = pool.workers[0].proc.pid
+        threading.Timer(0.5, os.kill, (victim, signal.SIGKILL)).start()
+        result = pool.parse_batch([_work(slow), _work(good)])
+    assert [e.error_code for e in result.errors] == ["E113"]
+    assert "killed by signal 9" in result.errors[0].message
+    assert isinstance(result.docs[0], ParsedDoc)
