@@ -1,16 +1,18 @@
 """The only module that imports duckdb: schema, transactions, Arrow bulk loads and read-only queries.
 
 Table definitions live in pipeline/sql/schema/*.sql and are applied in file-name order on every
-open (each is `CREATE ... IF NOT EXISTS`). Table names in the SQL below come only from the fixed
-`TABLES` tuple; every value is a bound parameter. DuckDB exceptions leave this module as
-`TransientError` (retry later: a lock) or `DataError` (retrying will not help).
+open (each is `CREATE ... IF NOT EXISTS`), then the analysis views in pipeline/sql/views/*.sql
+(each `CREATE OR REPLACE VIEW`). Table names in the SQL below come only from the fixed `TABLES`
+tuple or, for exports, from the database's own catalogue; every value is a bound parameter.
+DuckDB exceptions leave this module as `TransientError` (retry later: a lock) or `DataError`
+(retrying will not help).
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,15 +22,18 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from pipeline import lineage
 from pipeline.errors import DatabaseLocked, DataError, NoDatabase, PipelineError, QueryRefused, TransientError
 from pipeline.rows import RECORD_TABLES
 
 SCHEMA_DIR = Path(__file__).parent / "sql" / "schema"
+VIEWS_DIR = Path(__file__).parent / "sql" / "views"
 
 # Rows keyed by doc_id that belong to one extraction of a document: replaced together.
 # Tables holding one document's extraction: replaced together when a document is re-extracted.
 DOCUMENT_TABLES = RECORD_TABLES
-TABLES = (*DOCUMENT_TABLES, "document_paths", "runs", "ingest_errors")
+# area_links is derived from the stored areas: recomputed whole at the end of every run.
+TABLES = (*DOCUMENT_TABLES, "document_paths", "runs", "ingest_errors", "area_links")
 
 _READ_ONLY_TYPES = {"SELECT", "PRAGMA", "EXPLAIN"}
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?)(?:\. See also|$)")
@@ -100,12 +105,12 @@ class Database:
         self.close()
 
     def apply_schema(self) -> list[str]:
-        """Run every schema file in name order; safe to repeat. Returns the files applied."""
-        files = sorted(SCHEMA_DIR.glob("*.sql"))
+        """Run every schema file, then every view file, in name order; safe to repeat. Returns the files applied."""
+        files = sorted(SCHEMA_DIR.glob("*.sql")) + sorted(VIEWS_DIR.glob("*.sql"))
         with self.transaction():
             for f in files:
                 self._run(f.read_text(encoding="utf-8"))
-        return [f.name for f in files]
+        return [f"{f.parent.name}/{f.name}" for f in files]
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -210,6 +215,7 @@ class Database:
         )
 
     def finish_run(self, run_id: str, status: str, counts: dict[str, int], message: str | None = None) -> None:
+        """Close the run's row, then recompute area_links so lineage covers every document loaded so far."""
         self._execute(
             "UPDATE runs SET finished_at = ?, status = ?, message = ?, n_files = ?, n_new = ?, n_updated = ?, "
             "n_unchanged = ?, n_failed = ?, n_skipped = ? WHERE run_id = ?",
@@ -226,6 +232,22 @@ class Database:
                 run_id,
             ],
         )
+        self.refresh_area_links()
+
+    # -- area lineage -----------------------------------------------------------------------
+
+    def refresh_area_links(self, min_similarity: float = lineage.DEFAULT_MIN_SIMILARITY) -> int:
+        """Recompute table area_links from every stored area (pipeline/lineage.py), in one transaction."""
+        with self.transaction():
+            rows = self._run(
+                "SELECT a.doc_id, a.area_no, d.provider, d.service_area, d.date, d.name, a.text "
+                "FROM areas_for_improvement a JOIN documents d USING (doc_id) "
+                "WHERE d.provider IS NOT NULL AND d.date IS NOT NULL"
+            )
+            links = lineage.link_areas([lineage.Area(*r) for r in rows], min_similarity)
+            self._run("DELETE FROM area_links")
+            self.insert("area_links", [link.row() for link in links])
+        return len(links)
 
     def row_counts(self) -> dict[str, int]:
         """Rows per table."""
@@ -265,19 +287,80 @@ def check_read_only(sql: str) -> None:
         check_read_only(inner)
 
 
-def query(db_path: Path | str, sql: str, params: Sequence[Any] | None = None) -> QueryResult:
-    """Run one read-only statement with bound parameters on a read-only connection."""
-    path = Path(db_path)
-    check_read_only(sql)
+Params = Sequence[Any] | Mapping[str, Any] | None
+
+
+def _bind(params: Params) -> list[Any] | dict[str, Any]:
+    """Positional (`?`, `$1`) parameters as a list, named (`$name`) ones as a dict."""
+    if isinstance(params, Mapping):
+        return dict(params)
+    return list(params) if params else []
+
+
+@contextmanager
+def _reader(path: Path, external_access: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection; without external access unless asked (exports write files)."""
     if not path.is_file():
         raise NoDatabase(f"no database at {path}")
     with _mapped(path):
-        # No file access beyond the database itself: read_csv(), COPY ... TO and ATTACH are refused.
-        con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+        con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": external_access})
         try:
-            cur = con.execute(sql, list(params) if params else [])
-            columns = [d[0] for d in cur.description] if cur.description else []
-            rows = cur.fetchall() if cur.description else []
+            yield con
         finally:
             con.close()
+
+
+def _result(con: duckdb.DuckDBPyConnection, sql: str, params: Params) -> QueryResult:
+    cur = con.execute(sql, _bind(params))
+    columns = [d[0] for d in cur.description] if cur.description else []
+    rows = cur.fetchall() if cur.description else []
     return QueryResult(columns, rows)
+
+
+def query(db_path: Path | str, sql: str, params: Params = None) -> QueryResult:
+    """Run one read-only statement with bound parameters (a list, or a dict for `$name`) read-only."""
+    check_read_only(sql)
+    # No file access beyond the database itself: read_csv(), COPY ... TO and ATTACH are refused.
+    with _reader(Path(db_path)) as con:
+        return _result(con, sql, params)
+
+
+def query_many(db_path: Path | str, statements: Sequence[tuple[str, Params]]) -> list[QueryResult]:
+    """Several read-only statements on one read-only connection (a report's queries)."""
+    for sql, _ in statements:
+        check_read_only(sql)
+    with _reader(Path(db_path)) as con:
+        return [_result(con, sql, params) for sql, params in statements]
+
+
+# -- exports --------------------------------------------------------------------------------
+
+_COPY_OPTIONS = {"parquet": "(FORMAT parquet)", "csv": "(FORMAT csv, HEADER true)"}
+
+
+def relations(db_path: Path | str) -> list[tuple[str, str]]:
+    """(name, 'table' | 'view') of every table and view in the database, tables first, by name."""
+    sql = (
+        "SELECT table_name, CASE table_type WHEN 'VIEW' THEN 'view' ELSE 'table' END AS kind "
+        "FROM information_schema.tables WHERE table_schema = 'main' AND table_catalog = current_database() "
+        "ORDER BY kind, table_name"
+    )
+    return [(name, kind) for name, kind in query(db_path, sql).rows]
+
+
+def copy_relations(db_path: Path | str, targets: Sequence[tuple[str, Path]], fmt: str) -> dict[str, int]:
+    """COPY each named table or view to its target file (validated by the caller); rows written per name.
+
+    Names and paths are bound parameters (`query_table($name)`, `TO $path`); only the fixed format
+    options are SQL text. The connection is read-only; external access is on only to write files.
+    """
+    options = _COPY_OPTIONS[fmt]
+    known = {name for name, _ in relations(db_path)}
+    counts: dict[str, int] = {}
+    with _reader(Path(db_path), external_access=True) as con:
+        for name, target in targets:
+            if name not in known:
+                raise DataError(f"no table or view {name!r} in {db_path}")
+            con.execute(f"COPY (FROM query_table($name)) TO $path {options}", {"name": name, "path": str(target)})
+            counts[name] = con.execute("SELECT count(*) FROM query_table($name)", {"name": name}).fetchall()[0][0]
+    return counts
