@@ -241,8 +241,8 @@ class _Walker:
         """A heading that restates a listed area word for word opens that area's findings."""
         if self.letter_areas or not self.listed_actions or len(view.text) < 20:
             return None
-        best = max(self.listed_actions, key=lambda t: _similar(view.text, t[1].text))[1]
-        if best is self.current or _similar(view.text, best.text) < 0.9:
+        score, best = max(((_similar(view.text, a.text, 0.9), a) for _, a in self.listed_actions), key=lambda t: t[0])
+        if best is self.current or score < 0.9:
             return None
         return best
 
@@ -351,12 +351,26 @@ def _marker_id(view: BlockView) -> str | None:
     return m.group(1) if m else None
 
 
-def _similar(a: str, b: str) -> float:
-    def norm(s: str) -> str:
-        s = re.sub(r"^\w+\s+(?:should|must|needs? to|to)\s+", "", s.lower())
-        return " ".join(re.sub(r"[^\w\s]", " ", s).split())
+def _norm_for_similarity(s: str) -> str:
+    s = re.sub(r"^\w+\s+(?:should|must|needs? to|to)\s+", "", s.lower())
+    return " ".join(re.sub(r"[^\w\s]", " ", s).split())
 
-    return SequenceMatcher(None, norm(a), norm(b), autojunk=False).ratio()
+
+def _similar(a: str, b: str, floor: float = 0.0) -> float:
+    """Character similarity of two item texts (0..1), without their "X should" openings.
+
+    Pairs that cannot reach `floor` (length ratio, then difflib's cheap upper bounds) return 0
+    without the full comparison, which dominates when every paragraph is tried against every area.
+    """
+    na, nb = _norm_for_similarity(a), _norm_for_similarity(b)
+    if not na or not nb:
+        return 0.0
+    if floor and 2 * min(len(na), len(nb)) / (len(na) + len(nb)) < floor:
+        return 0.0
+    m = SequenceMatcher(None, na, nb, autojunk=False)
+    if floor and (m.real_quick_ratio() < floor or m.quick_ratio() < floor):
+        return 0.0
+    return m.ratio()
 
 
 def _assign_timescales(
@@ -366,7 +380,7 @@ def _assign_timescales(
     if not listed:
         return
     pairs = sorted(
-        ((_similar(a.text, b.text), i, j) for i, a in enumerate(areas) for j, (_, b) in enumerate(listed)),
+        ((_similar(a.text, b.text, 0.6), i, j) for i, a in enumerate(areas) for j, (_, b) in enumerate(listed)),
         reverse=True,
     )
     used_a, used_l = set(), set()

@@ -333,7 +333,7 @@ def extract_judgements(analysis: Analysis) -> list[Judgement]:
 def extract_overall(analysis: Analysis, judgements: list[Judgement]) -> OverallJudgement | None:
     """Overall progress ("satisfactory progress overall") or the overall effectiveness grade."""
     for v in analysis.blocks:
-        if v.kind is BlockKind.TABLE_ROW or v.doc is None:
+        if v.kind is BlockKind.TABLE_ROW or v.doc is None or "overall" not in v.text.lower():
             continue
         for sent in v.sentences():
             for rx in _PROGRESS_OVERALL:
@@ -347,7 +347,8 @@ def extract_overall(analysis: Analysis, judgements: list[Judgement]) -> OverallJ
         if _OVERALL_EFFECTIVENESS.fullmatch(j.subject.strip()):
             return OverallJudgement(grade=j.grade, kind="effectiveness", provenance=j.provenance)
     for v in analysis.blocks:
-        if v.kind is BlockKind.TABLE_ROW or v.doc is None:
+        low = v.text.lower()
+        if v.kind is BlockKind.TABLE_ROW or v.doc is None or ("overall" not in low and "services" not in low):
             continue
         for sent in v.sentences():
             if _HISTORIC.search(sent.text):

@@ -27,6 +27,10 @@ _DEBRIS = re.compile(
     r"</?(?:ul|ol|li|p|br|span|div|b|i|u|em|strong|font|table|tr|td|th)\b[^>]*>|&nbsp;"
 )
 _CID = re.compile(r"\(cid:\d{1,5}\)")
+# Anything _clean_pieces would change: whitespace runs, tabs, debris, bold markers, odd characters.
+_NEEDS_CLEANING = re.compile(
+    r"\s\s|[\t\r\f\v]|\*\*|\(cid:|FORM|MERGEFORMAT|<|&nbsp;|[\u00a0\u2009\u202f\ufb01\ufb02\u00ad\u200b-\u200d\ufeff]"
+)
 _BOLD_SPLIT = re.compile(r"(?<=[\w)])\*{2,}(?=[\w(])")
 _BOLD = re.compile(r"\*{2,}")
 _PAGE_NO = re.compile(r"^(?:page\s*)?[-–(]?\s*\d{1,4}\s*[-–)]?(?:\s*(?:of|/)\s*\d{1,4})?$|^page\s+\d{1,4}\b.*$", re.I)
@@ -137,6 +141,9 @@ def _clean_pieces(text: str, raw_start: int) -> list[_Piece]:
     Field codes and HTML tags become spaces; bold markers glued to a word ("1**,") are cut out
     of it, leaving the word's halves joined without a space.
     """
+    stripped = text.strip()
+    if stripped and not _NEEDS_CLEANING.search(stripped):  # the common case: one verbatim piece
+        return [_Piece(stripped, raw_start + text.index(stripped[0]))]
     out: list[_Piece] = []
     text = _CID.sub(lambda m: "•" + " " * (len(m.group()) - 1), text)  # pdfminer's unmapped glyph: a bullet
     masked = _DEBRIS.sub(lambda m: " " * len(m.group()), text)
@@ -298,8 +305,9 @@ def _append(block: _Block, pieces: list[_Piece], hyphenated: set[str]) -> None:
     if block.pieces and pieces:
         last = block.pieces[-1]
         if last.text.endswith("-") and len(last.text) > 1 and last.text[-2].isalpha():
-            stem = re.sub(r"^\W+", "", last.text[:-1]).split("-")[-1]
-            joined_with = f"{stem}-{pieces[0].text}".lower().rstrip(".,;:")
+            stem = re.split(r"[\s\W]", last.text[:-1])[-1]
+            first_word = pieces[0].text.split()[0] if pieces[0].text.split() else ""
+            joined_with = f"{stem}-{first_word}".lower().rstrip(".,;:")
             keep = stem.lower() in KEEP_HYPHEN_PREFIXES or joined_with in hyphenated
             if not keep:
                 last.text = last.text[:-1]
