@@ -1,4 +1,4 @@
-"""The `inspections` command: ingest into DuckDB, extract to JSON, score against gold, query the database.
+"""The `inspections` command: ingest into DuckDB, extract to JSON, score against gold, query, export, report.
 
 Exit codes: 0 when every file was handled (failed files become error rows or stderr lines),
 1 when the run itself failed (database locked or unusable), 2 for bad arguments.
@@ -63,7 +63,7 @@ def _fail(exc: PipelineError) -> typer.Exit:
     return typer.Exit(2 if isinstance(exc, BadArguments | QueryRefused) else 1)
 
 
-def _settings(ext: list[str] | None, **kw: float) -> IngestSettings:
+def _settings(ext: list[str] | None, **kw: float | bool) -> IngestSettings:
     return IngestSettings(**({"extensions": frozenset(ext)} if ext else {}), **kw)
 
 
@@ -85,6 +85,9 @@ def ingest(
         str | None, typer.Option(help="Parse on this Dask scheduler (e.g. tcp://10.0.0.5:8786).")
     ] = None,
     dask_workers: Annotated[int, typer.Option(help="Parse on a local Dask cluster of N worker processes.")] = 0,
+    reprocess: Annotated[
+        bool, typer.Option("--reprocess", help="Re-extract documents stored by another extractor version.")
+    ] = False,
     no_prefect: Annotated[bool, typer.Option("--no-prefect", help="Run the same steps without Prefect.")] = False,
     progress: Annotated[bool | None, typer.Option(help="Show a progress bar (default: on a terminal).")] = None,
 ) -> None:
@@ -100,7 +103,7 @@ def ingest(
     try:
         settings = _settings(
             ext, batch_size=batch_size, workers=workers, time_limit=time_limit,
-            memory_limit_mb=memory_limit, max_bytes=max_bytes,
+            memory_limit_mb=memory_limit, max_bytes=max_bytes, reprocess=reprocess,
         )  # fmt: skip
         if no_prefect:
             if dask_address or dask_workers:
@@ -254,27 +257,9 @@ def evaluate_cmd(
         json_out.write_text(json.dumps(result.as_dict(), indent=2) + "\n", encoding="utf-8")
 
 
-@app.command()
-def query(
-    sql: Annotated[str, typer.Argument(help="One read-only statement (SELECT, WITH, SHOW, DESCRIBE, ...).")],
-    db: DbOpt = DEFAULT_DB,
-    format: Annotated[
-        QueryFormat | None, typer.Option("--format", help="Output format (default: table on a terminal, else csv).")
-    ] = None,
-) -> None:
-    """Run one read-only SQL statement against the database and print the result.
-
-    The database is opened read-only and anything but a query is refused.
-
-    Example: inspections query "SELECT doc_type, count(*) AS n FROM documents GROUP BY ALL" --format csv
-    """
-    from pipeline.db import query as run_query
-
-    try:
-        result = run_query(db, sql)
-    except PipelineError as exc:
-        raise _fail(exc) from exc
-    fmt = format or (QueryFormat.table if sys.stdout.isatty() else QueryFormat.csv)
+def _print_result(result, fmt: QueryFormat | None) -> None:
+    """Rows as an aligned table on a terminal, CSV when piped, or the format asked for."""
+    fmt = fmt or (QueryFormat.table if sys.stdout.isatty() else QueryFormat.csv)
     if fmt is QueryFormat.json:
         typer.echo(json.dumps(result.as_dicts(), default=str, ensure_ascii=False, indent=2))
     elif fmt is QueryFormat.csv:
@@ -287,6 +272,114 @@ def query(
             table.add_row(*("" if v is None else str(v) for v in row))
         Console().print(table)
         typer.echo(f"{len(result.rows)} row(s)", err=True)
+
+
+def _named_queries_result():
+    from pipeline.db import QueryResult
+    from pipeline.queries import catalogue
+
+    rows = [(q.name, q.description, "; ".join(p.describe() for p in q.params)) for q in catalogue().values()]
+    return QueryResult(["name", "description", "parameters"], rows)
+
+
+@app.command()
+def query(
+    sql: Annotated[
+        str | None,
+        typer.Argument(help="A named query (see --list) or one read-only statement (SELECT, WITH, SHOW, ...)."),
+    ] = None,
+    db: DbOpt = DEFAULT_DB,
+    format: Annotated[
+        QueryFormat | None, typer.Option("--format", help="Output format (default: table on a terminal, else csv).")
+    ] = None,
+    list_queries: Annotated[bool, typer.Option("--list", help="List the named queries and their parameters.")] = False,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="NAME=VALUE for a named query's parameter (repeatable).")
+    ] = None,
+) -> None:
+    """Run a named query or one read-only SQL statement against the database and print the result.
+
+    Named queries live in pipeline/sql/queries/*.sql; their parameters are bound by DuckDB, never
+    pasted into the SQL. The database is opened read-only and anything but a query is refused.
+
+    Examples: inspections query --list;
+    inspections query recurring_themes --param min_documents=3;
+    inspections query "SELECT doc_type, count(*) AS n FROM documents GROUP BY ALL" --format csv
+    """
+    from pipeline.db import query as run_query
+    from pipeline.queries import catalogue, is_name, parse_assignments
+
+    try:
+        if list_queries:
+            _print_result(_named_queries_result(), format)
+            return
+        if not sql:
+            raise BadArguments("give a named query or an SQL statement (or --list)")
+        named = catalogue().get(sql.strip()) if is_name(sql) else None
+        if named is None and is_name(sql):
+            raise BadArguments(f"no named query {sql.strip()!r} (inspections query --list)")
+        if named is None and param:
+            raise BadArguments("--param applies to named queries only")
+        if named is not None:
+            result = run_query(db, named.sql, named.bind(parse_assignments(param or [])))
+        else:
+            result = run_query(db, sql)
+    except PipelineError as exc:
+        raise _fail(exc) from exc
+    _print_result(result, format)
+
+
+class ExportFormatOpt(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the files (created if missing).")],
+    db: DbOpt = DEFAULT_DB,
+    format: Annotated[ExportFormatOpt, typer.Option("--format", help="File format.")] = ExportFormatOpt.parquet,
+) -> None:
+    """Write every table and view to OUT/<name>.parquet (or .csv), plus OUT/manifest.json with row counts.
+
+    For pandas (pd.read_parquet), R (arrow::read_parquet), Excel (--format csv) or a BI tool.
+    The database is opened read-only.
+
+    Example: inspections export --format parquet --out outputs/export
+    """
+    from pipeline.exports import ExportFormat
+    from pipeline.exports import export as run_export
+
+    try:
+        done = run_export(db, out, ExportFormat(format.value))
+    except PipelineError as exc:
+        raise _fail(exc) from exc
+    for e in done:
+        typer.echo(f"{e.kind:5}  {e.relation:28} {e.rows:>8} rows  -> {out / e.file}")
+    typer.echo(f"wrote {len(done)} file(s) and manifest.json to {out}", err=True)
+
+
+@app.command()
+def report(
+    db: DbOpt = DEFAULT_DB,
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("outputs/report.html"),
+) -> None:
+    """Build the trends report: one self-contained HTML file (charts inline; opens offline in any browser).
+
+    Headline figures, judgements over time, theme recurrence, progress by theme, service areas,
+    areas without improvement across visits and provider-vs-inspector divergence, each with the
+    documents, pages and rules it comes from.
+
+    Example: inspections report --db outputs/inspections.duckdb --out outputs/report.html
+    """
+    from pipeline.report import build
+
+    started = time.perf_counter()
+    try:
+        path = build(db, out)
+    except PipelineError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"wrote {path} ({path.stat().st_size // 1024} KiB) in {time.perf_counter() - started:.2f} s", err=True)
 
 
 if __name__ == "__main__":

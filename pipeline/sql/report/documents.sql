@@ -1,0 +1,4 @@
+-- Every document, for the report's sources table.
+SELECT doc_id, document, doc_type, date, provider, service_area, page_count, source_path
+FROM document_facts
+ORDER BY document, doc_id;
