@@ -302,9 +302,7 @@ def query(
     Named queries live in pipeline/sql/queries/*.sql; their parameters are bound by DuckDB, never
     pasted into the SQL. The database is opened read-only and anything but a query is refused.
 
-    Examples: inspections query --list;
-    inspections query recurring_themes --param min_documents=3;
-    inspections query "SELECT doc_type, count(*) AS n FROM documents GROUP BY ALL" --format csv
+    List them with --list. Example: inspections query recurring_themes --param min_documents=3
     """
     from pipeline.db import query as run_query
     from pipeline.queries import catalogue, is_name, parse_assignments
