@@ -30,6 +30,7 @@ _PARAM = re.compile(
     r"^--\s*param:\s*(?P<name>[a-z_][a-z0-9_]*)\s*\(\s*(?P<type>\w+)\s*(?:,\s*default\s+(?P<default>.+?))?\s*\)"
     r"\s*(?::\s*(?P<help>.*?))?\s*$"
 )
+_PARAM_LINE = re.compile(r"^--\s*param\b")
 _PLACEHOLDER = re.compile(r"\$([A-Za-z_]\w*)")
 _LINE_COMMENT = re.compile(r"--[^\n]*")
 _STRING = re.compile(r"'(?:[^']|'')*'")
@@ -125,7 +126,7 @@ def parse(text: str, name: str, path: Path | None = None) -> NamedQuery:
             continue
         if m := _DESCRIPTION.match(stripped):
             description = m.group("text")
-        elif stripped.startswith("-- param:") or stripped.startswith("--param:"):
+        elif _PARAM_LINE.match(stripped):
             m = _PARAM.match(stripped)
             if not m:
                 raise ValueError(f"{name}: bad param line {stripped!r} (-- param: name (type, default value))")
