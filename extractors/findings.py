@@ -90,6 +90,7 @@ _INTRO_ITEM = re.compile(
     r"(?:following|these|the below)\s+(?:actions?|areas?|recommendations?|priorities)[.:]?$|:$", re.I
 )
 _AREA_REF = re.compile(r"^(?:area|priority|action)\s+(\d{1,2}|[A-Z]\d{0,2})\s*[–—:-]\s*\S.{0,80}$", re.I)
+_MODAL = re.compile(r"\b(?:should|must|needs?\s+to|is\s+to|are\s+to)\b", re.I)
 _MUST_INTRO = re.compile(
     r"\b(?:ofsted|inspectors?|the\s+report|the\s+inspectorate)\b[^.]{0,60}\b(?:must|should|needs?\s+to)\s*:$", re.I
 )
@@ -139,6 +140,7 @@ class _Walker:
         self.last_item: AreaForImprovement | Recommendation | None = None
         self.last_item_level = 0
         self.last_item_open = False
+        self.prose_items = False  # the open area section is headed (not a list intro): prose items allowed
 
     def run(self) -> Findings:
         i = 0
@@ -206,14 +208,16 @@ class _Walker:
         self.evidence_source = None
         if (ts := _timescale_label(view)) is not None:
             self.timescale = ts
-            if self.section is None:
-                self.section = "afi_list"
+            # Items with timescales are priority actions / areas for improvement, even when a
+            # report heads them "Recommendations" (older Ofsted reports do).
+            self.section = "afi_list"
             self.list_opened = True
             return
         colon = view.text.rstrip().endswith(":")
         if (_is_intro(view) and view.starts_with("AFI_SECTION", within=12)) or (colon and view.has("AFI_SECTION")):
             self.section, self.timescale = "afi_list", None
             self.list_opened = colon
+            self.prose_items = view.kind is BlockKind.HEADING and not colon
             return
         if (_is_intro(view) and view.starts_with("REC_SECTION", within=12)) or (colon and view.has("REC_SECTION")):
             self.section, self.timescale = "rec_list", None
@@ -230,6 +234,16 @@ class _Walker:
             return
         if self.section and _INTRO_ITEM.search(view.text.rstrip()):
             return  # "...should take the following action." keeps the list open
+        if self.section == "afi_list" and self.prose_items and _MODAL.search(view.text):
+            # Under an improvement heading, each paragraph that says what should be done is an area
+            # ("What does the school need to do to improve?" in school reports is written as prose).
+            area = AreaForImprovement(
+                id=None,
+                text=clean_item_text(view.text),
+                provenance=view.provenance("afi.section.prose_paragraph", confidence=0.7),
+            )
+            self.listed_actions.append((self.timescale, area))
+            return
         if view.kind is BlockKind.HEADING or not colon:
             self.section, self.timescale = None, None
 
@@ -315,6 +329,8 @@ def _evidence_intro(view: BlockView) -> tuple[str, str] | None:
     last = max(text.rfind(". ", 0, len(text) - 1), text.rfind("? ", 0, len(text) - 1)) + 1
     if len(text[last:].split()) > 25:
         return None
+    if view.has("AFI_SECTION") or view.has("REC_SECTION"):
+        return None  # "inspectors reviewed the following areas for improvement:" introduces areas
     cues = [view.first(label) for label in ("EVIDENCE_PROVIDER", "EVIDENCE_INSPECTORS", "EVIDENCE_GENERIC")]
     found = [(c, src) for c, src in zip(cues, ("provider", "inspectors", ""), strict=True) if c and c.start >= last]
     if not found:

@@ -39,9 +39,10 @@ _THE_X_JUDGED = re.compile(
 # "Beech Grove short-break home was found to have made 'satisfactory' progress".
 _NAMED_X_JUDGED = re.compile(
     rf"(?:^|(?<=[.;:]\s)|(?<=,\s)|(?<=^\d\.\d\s)|(?<=^\d\.\d\d\s)|(?<=\sthe\s))"
-    rf"(?:the\s+)?(?P<subject>[A-Z][\w'’&-]*(?:\s+(?:[\w'’&()-]+)){{0,6}}?)(?:,\s[^,]{{3,120}},)?\s+"
-    rf"(?:was|were|has\s+been|have\s+been)\s+(?:also\s+)?(?:{_VERB})\s+"
-    rf"(?:to\s+(?:be|have\s+made)\s+|as\s+(?:being\s+)?)?{_Q}?(?P<grade>{_GRADES}){_QE}?(?!\s+or\b)",
+    rf"(?:(?:and|[Tt]he)\s+)?(?P<subject>[A-Z][\w'’&-]*(?:\s+(?:[\w'’&()-]+)){{0,6}}?)(?:,\s[^,]{{3,120}},)?\s+"
+    rf"(?:(?:was|were|has\s+been)\s+inspected\b[^.;,]{{0,60}}?\s+and\s+)?"
+    rf"(?P<verb>was|were|has\s+been|have\s+been)\s+(?:both\s+|also\s+)?(?:{_VERB})\s+"
+    rf"(?:to\s+(?:be|have\s+made)\s+|to\s+(?=requires?\s)|as\s+(?:being\s+)?)?{_Q}?(?P<grade>{_GRADES}){_QE}?(?!\s+or\b)",
 )
 _RECEIVED = re.compile(
     rf"(?:the\s+)?(?P<subject>[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&()-]*){{0,6}})\s+(?:received|was\s+given|achieved)\s+"
@@ -130,7 +131,7 @@ def _table_judgements(views: list[BlockView]) -> list[Judgement]:
                 section = heading
         prev_table = True
         subject = _NUMBERING.sub("", cells[0])
-        if not subject or _grade(subject):
+        if not subject or _grade(subject) or _HISTORIC.search(subject):
             continue
         graded = [(j, g) for j, g in enumerate(grades) if j and g]
         multi = len(graded) > 1 and header is not None and len(header) == len(cells)
@@ -196,11 +197,22 @@ def _subject_from_rest(rest: str) -> str | None:
     return _cap(" ".join(words))
 
 
+def _subjects(m: re.Match[str]) -> list[str]:
+    """One subject, or two for "Beech House and The Willows were both judged ..."."""
+    subject = _NUMBERING.sub("", m.group("subject")).strip()
+    verb = m.groupdict().get("verb") or ""
+    parts = subject.split(" and ")
+    if verb.startswith(("were", "have")) and len(parts) == 2 and all(p[:1].isupper() for p in parts):
+        return [p.strip() for p in parts]
+    return [subject]
+
+
 def _statement_subject_ok(subject: str) -> bool:
     """Reject subjects that are statistics, pronouns or indefinite ("A key partner")."""
     first = subject.split()[0].lower()
     return not (
         re.search(r"\d|%", subject)
+        or re.match(r"children['’]s\s+services\b", subject, re.I)  # the authority's overall grade, not a part
         or first in {"a", "an", "it", "this", "they", "these", "those", "all", "some", "most", "many", "which"}
     )
 
@@ -209,7 +221,7 @@ def _text_judgements(view: BlockView) -> list[Judgement]:
     out: list[Judgement] = []
     text = view.text.strip()
     m = _COLON_LINE.match(text)
-    if m and (g := _grade(m.group("grade"))):
+    if m and (g := _grade(m.group("grade"))) and not _HISTORIC.search(m.group("subject")):
         subject = _NUMBERING.sub("", m.group("subject").strip())
         return [Judgement(subject=subject, grade=g, provenance=_prov(view, "judgement.line.colon", 0, len(text)))]
     m = _TRAILING_GRADE.match(text)

@@ -148,7 +148,7 @@ def find_provider(text: str) -> str | None:
 
 
 _AREA_AFTER_PROVIDER = re.compile(
-    r"\b(?:inspection|inspections|visit|monitoring)\s+of\s+{p}\s+(?:in\s+)?(?:the\s+)?"
+    r"\b(?:inspection|inspections|visit|monitoring)\s+(?:of|to|at)\s+{p}\s+(?:in\s+)?(?:the\s+)?"
     r"(?P<area>(?:[A-Z][a-z]+|and|of|upon|on)(?:\s+(?:[A-Z][a-z]+|and|of|upon|on))*(?:\s+\([A-Z0-9]{{1,4}}\))?)"
 )
 _AREA_IN_THE = re.compile(r"\bin\s+the\s+(?P<area>(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,3})\b")
@@ -202,11 +202,13 @@ def extract_metadata(analysis: Analysis) -> Metadata:
     is_letter = any(_SALUTATION.match(v.text) for v in views[:25])
     doc_type = classify(title, opening, analysis.document.text, is_letter)
     provider = find_provider(analysis.document.text)
+    # An annual report reports on many inspected bodies, often by several inspectorates: no single one.
+    inspectorate = None if doc_type is DocType.ANNUAL_REPORT else find_inspectorate(title or "", opening)
     return Metadata(
         doc_type=doc_type,
         title=title,
         date=find_date(views),
-        inspectorate=find_inspectorate(title or "", opening),
+        inspectorate=inspectorate,
         provider=provider,
         service_area=find_service_area(title, opening_views, provider),
     )

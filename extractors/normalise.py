@@ -125,9 +125,10 @@ def normalise(raw: RawDocument, *, source_path: str, sha256: str, size_bytes: in
     """Build the Document for a reader's output (pure: no I/O)."""
     lines = _drop_running_heads(raw.lines, raw.page_count)
     lines = [ln for line in lines for ln in _split_bold_runs(line)]
-    soft_wrapped = raw.format is Format.PDF or _looks_hard_wrapped(lines)
+    wrap_width = 0 if raw.format is Format.PDF else _wrap_width(lines)
+    soft_wrapped = raw.format is Format.PDF or wrap_width > 0
     hyphenated = _hyphenated_words(raw.raw_text)
-    blocks = _assemble(lines, soft_wrapped=soft_wrapped, hyphenated=hyphenated)
+    blocks = _assemble(lines, soft_wrapped=soft_wrapped, hyphenated=hyphenated, wrap_width=wrap_width)
     blocks = _mark_headings(blocks)
     return _materialise(raw, blocks, source_path=source_path, sha256=sha256, size_bytes=size_bytes)
 
@@ -231,6 +232,18 @@ def _running_head_candidate(text: str) -> bool:
     return len(text.split()) >= 4 and not _TERMINAL.search(text) and not _bullet_marker(text)
 
 
+def _wrap_width(lines: list[Line]) -> int:
+    """The width a text file's paragraphs were wrapped at (e.g. pdftotext output), or 0 if not wrapped.
+
+    Wrapped prose shows as lines of similar length that stop mid-sentence and run straight on
+    into the next line; a list of short complete lines (mastheads, judgement lists) does not.
+    """
+    if not _looks_hard_wrapped(lines):
+        return 0
+    lengths = sorted(len(ln.text.rstrip()) for ln in lines if ln.hint is Hint.NONE)
+    return lengths[int(len(lengths) * 0.9)]
+
+
 def _looks_hard_wrapped(lines: list[Line]) -> bool:
     """True when a text file's paragraphs were wrapped at a fixed width (e.g. pdftotext output).
 
@@ -277,8 +290,12 @@ def _lost_marker(line: Line, prev: _Block | None) -> bool:
     return prev.kind is BlockKind.BULLET or prev.text.endswith(":")
 
 
-def _continues(prev: _Block | None, line: Line, *, soft_wrapped: bool) -> bool:
-    """Does this line carry on the previous block (wrapped line, page break mid-sentence)?"""
+def _continues(prev: _Block | None, line: Line, *, soft_wrapped: bool, short_prev: bool = False) -> bool:
+    """Does this line carry on the previous block (wrapped line, page break mid-sentence)?
+
+    `short_prev`: in hard-wrapped text, the previous line stopped well short of the wrap width,
+    so it ended its paragraph or list line; only a lower-case start still continues it.
+    """
     if prev is None or prev.kind not in (BlockKind.PARAGRAPH, BlockKind.BULLET) or not prev.pieces:
         return False
     if line.hint in (Hint.HEADING, Hint.BULLET, Hint.TABLE_ROW):
@@ -291,8 +308,9 @@ def _continues(prev: _Block | None, line: Line, *, soft_wrapped: bool) -> bool:
     lower_start = first[:1].islower()
     if not line.para_start and soft_wrapped:
         # Wrapped lines carry on, except where layout says otherwise: a line back at the bullet's
-        # own indent (not its hanging indent), or a capitalised line after a list intro's colon.
-        layout_break = (prev.kind is BlockKind.BULLET and line.indent <= prev.level) or last.endswith(":")
+        # own indent (not its hanging indent), a capitalised line after a list intro's colon, or
+        # one after a line that stopped short of the wrap width.
+        layout_break = (prev.kind is BlockKind.BULLET and line.indent <= prev.level) or last.endswith(":") or short_prev
         return not (first[:1].isupper() and layout_break)
     if not line.para_start:
         return open_sentence and lower_start
@@ -315,8 +333,9 @@ def _append(block: _Block, pieces: list[_Piece], hyphenated: set[str]) -> None:
     block.pieces.extend(pieces)
 
 
-def _assemble(lines: list[Line], *, soft_wrapped: bool, hyphenated: set[str]) -> list[_Block]:
+def _assemble(lines: list[Line], *, soft_wrapped: bool, hyphenated: set[str], wrap_width: int = 0) -> list[_Block]:
     blocks: list[_Block] = []
+    prev_len = 0  # length of the previous physical line (hard-wrapped text: short = line ended there)
     for line in lines:
         prev = blocks[-1] if blocks else None
         if line.hint is Hint.TABLE_ROW and line.cells:
@@ -324,7 +343,13 @@ def _assemble(lines: list[Line], *, soft_wrapped: bool, hyphenated: set[str]) ->
             blocks.append(_Block(BlockKind.TABLE_ROW, line.page, cells=cells))
             continue
         bullet = _bullet_marker(line.text)
-        if bullet is None and line.hint is not Hint.BULLET and _continues(prev, line, soft_wrapped=soft_wrapped):
+        short_prev = bool(wrap_width) and prev_len < 0.7 * wrap_width
+        prev_len = len(line.text.strip())
+        if (
+            bullet is None
+            and line.hint is not Hint.BULLET
+            and _continues(prev, line, soft_wrapped=soft_wrapped, short_prev=short_prev)
+        ):
             pieces = _clean_pieces(line.text, line.raw_start)
             if pieces:
                 _append(prev, pieces, hyphenated)
