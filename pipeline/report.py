@@ -110,7 +110,7 @@ def chart_judgements_over_time(rows: Rows) -> str | None:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("judgements")
         ax.set_xlabel("year of document")
-        ax.legend(fontsize=8, frameon=False, loc="upper left")
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
         ax.spines[["top", "right"]].set_visible(False)
         return _svg(fig, "Judgements over time by grade")
 
@@ -133,7 +133,7 @@ def chart_theme_recurrence(rows: Rows) -> str | None:
         ax.set_yticks(y, labels)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("count")
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
         ax.spines[["top", "right"]].set_visible(False)
         return _svg(fig, "Theme recurrence")
 
@@ -159,7 +159,7 @@ def chart_progress_by_theme(rows: Rows) -> str | None:
             left = [a + v for a, v in zip(left, values, strict=True)]
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("areas for improvement with a progress judgement")
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
         ax.spines[["top", "right"]].set_visible(False)
         return _svg(fig, "Progress by theme")
 
@@ -194,6 +194,11 @@ def table(
         for r in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def percent(key: str) -> Any:
+    """A cell function showing a 0..1 share as a whole percentage ('' when NULL)."""
+    return lambda row: "" if row.get(key) is None else f"{100 * row[key]:.0f}%"
 
 
 def grade_cell(key: str) -> Any:
@@ -347,6 +352,7 @@ def render_html(data: ReportData) -> str:
                 ("share_inadequate", "share inadequate"),
             ],
             themes,
+            {"share_inadequate": percent("share_inadequate")},
         ),  # fmt: skip
         sources(
             "tagged items",
