@@ -188,8 +188,23 @@ class Database:
                 "UPDATE documents SET last_seen_run = ? WHERE doc_id IN (SELECT unnest(?))", [run_id, list(doc_ids)]
             )
 
+    def path_stats(self) -> dict[str, tuple[str, int | None, int | None]]:
+        """path -> (doc_id, size_bytes, mtime_ns) as last seen: the cheap unchanged-file check."""
+        rows = self._fetchall("SELECT path, doc_id, size_bytes, mtime_ns FROM document_paths")
+        return {path: (doc_id, size, mtime) for path, doc_id, size, mtime in rows}
+
+    def interrupt_stale_runs(self) -> int:
+        """Mark runs left 'running' by a killed process as 'interrupted' (their batches either committed or not)."""
+        n = self._fetchall("SELECT count(*) FROM runs WHERE status = 'running'")[0][0]
+        if n:
+            self._execute(
+                "UPDATE runs SET status = 'interrupted', message = 'the process ended before the run finished' "
+                "WHERE status = 'running'"
+            )
+        return n
+
     def upsert_paths(self, rows: list[dict[str, Any]]) -> int:
-        """Add (doc_id, path) rows; a pair already stored only gets its last_seen_run updated."""
+        """Add (doc_id, path) rows; a pair already stored only gets its last_seen_run and file stats updated."""
         if not rows:
             return 0
         data = pa.Table.from_pylist(rows)
@@ -199,7 +214,8 @@ class Database:
             try:
                 self._run(
                     "INSERT INTO document_paths BY NAME SELECT * FROM _arrow_paths "
-                    "ON CONFLICT (doc_id, path) DO UPDATE SET last_seen_run = excluded.last_seen_run"
+                    "ON CONFLICT (doc_id, path) DO UPDATE SET last_seen_run = excluded.last_seen_run, "
+                    "size_bytes = excluded.size_bytes, mtime_ns = excluded.mtime_ns"
                 )
             finally:
                 self._con.unregister("_arrow_paths")

@@ -45,8 +45,8 @@ def _transient(task, task_run, state) -> bool:
 
 
 @task(name="plan", cache_policy=NO_CACHE)
-def plan_task(db: Database, files: list[str], skipped: list[str]) -> ingest.Plan:
-    return ingest.plan(db, files, skipped)
+def plan_task(db: Database, files: list[str], skipped: list[str], reprocess: bool) -> ingest.Plan:
+    return ingest.plan(db, files, skipped, reprocess=reprocess)
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE, task_run_name="parse-batch-{label}")
@@ -74,7 +74,7 @@ def ingest_flow(
     opts = IngestSettings(**(settings or {}))
     files, skipped = ingest.discover(paths, opts.extensions, exclude=[db])
     with Database.open(db) as database, ingest.ingest_run(database, paths) as summary:
-        the_plan = plan_task(database, files, skipped)
+        the_plan = plan_task(database, files, skipped, opts.reprocess)
         ingest.record_plan(database, summary.run_id, the_plan, summary)
         if not the_plan.to_parse:
             return summary

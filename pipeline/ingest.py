@@ -165,25 +165,37 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def plan(db: Database, files: Sequence[str], skipped: Sequence[str] = ()) -> Plan:
-    """Hash every file and split the distinct contents into to-parse and already-stored.
+def plan(db: Database, files: Sequence[str], skipped: Sequence[str] = (), reprocess: bool = False) -> Plan:
+    """Split the files' distinct contents into to-parse and already-stored, hashing only what changed.
 
-    A content is unchanged when its sha256 is stored with the current extractor version; it is
-    then not parsed at all. Files with equal bytes become one Work with all their paths.
+    A path whose size and mtime equal those stored at the last run keeps its stored hash (the
+    cheap path: a rerun over an unchanged archive reads no file). Other files are hashed. A
+    content already stored is unchanged, unless `reprocess` is set and it was extracted by
+    another extractor version. Files with equal bytes become one Work with all their paths.
     """
     by_hash: dict[str, list[str]] = {}
     errors: list[ErrorRow] = []
+    known = db.path_stats()
     for path in files:
         try:
-            by_hash.setdefault(sha256_file(path), []).append(path)
+            st = os.stat(path)
+            seen = known.get(path)
+            if seen is not None and seen[1] == st.st_size and seen[2] == st.st_mtime_ns:
+                sha = seen[0]
+            else:
+                sha = sha256_file(path)
+            by_hash.setdefault(sha, []).append(path)
         except OSError as exc:
             errors.append(failure(exc, path))
     works = [Work(sha, tuple(ps)) for sha, ps in by_hash.items()]
     stored = db.known_versions([w.sha256 for w in works])
-    to_parse = [w for w in works if stored.get(w.sha256) != EXTRACTOR_VERSION]
-    unchanged = [w for w in works if stored.get(w.sha256) == EXTRACTOR_VERSION]
-    to_parse.sort(key=lambda w: w.paths[0])
-    unchanged.sort(key=lambda w: w.paths[0])
+
+    def needs_parse(w: Work) -> bool:
+        version = stored.get(w.sha256)
+        return version is None or (reprocess and version != EXTRACTOR_VERSION)
+
+    to_parse = sorted((w for w in works if needs_parse(w)), key=lambda w: w.paths[0])
+    unchanged = sorted((w for w in works if not needs_parse(w)), key=lambda w: w.paths[0])
     return Plan(list(files), list(skipped), to_parse, unchanged, errors)
 
 
@@ -245,10 +257,20 @@ def parse_batch(works: Sequence[Work], max_bytes: int) -> BatchResult:
 
 
 def _path_rows(doc_id: str, paths: Iterable[str], run_id: str) -> list[dict[str, Any]]:
-    return [
-        {"doc_id": doc_id, "path": p, "name": os.path.basename(p), "first_seen_run": run_id, "last_seen_run": run_id}
-        for p in paths
-    ]
+    rows = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+            size, mtime = st.st_size, st.st_mtime_ns
+        except OSError:
+            size = mtime = None
+        rows.append(
+            {
+                "doc_id": doc_id, "path": p, "name": os.path.basename(p), "first_seen_run": run_id,
+                "last_seen_run": run_id, "size_bytes": size, "mtime_ns": mtime,
+            }
+        )  # fmt: skip
+    return rows
 
 
 def load_batch(db: Database, run_id: str, batch: BatchResult, summary: IngestSummary) -> dict[str, int]:
@@ -306,6 +328,7 @@ def ingest_run(db: Database, paths: Sequence[str | Path]) -> Iterator[IngestSumm
     """Record a run in `runs` around the body: completed with its counts, or failed with the reason."""
     run_id = new_run_id()
     started = time.perf_counter()
+    db.interrupt_stale_runs()  # a run killed mid-way left its row 'running'
     db.start_run(run_id, [str(p) for p in paths], EXTRACTOR_VERSION)
     summary = IngestSummary(run_id=run_id, db_path=str(db.path))
     try:
@@ -333,7 +356,7 @@ def run_ingest(
     settings = settings or IngestSettings()
     files, skipped = discover(paths, settings.extensions, exclude=[db_path])
     with Database.open(db_path) as db, ingest_run(db, paths) as summary:
-        the_plan = plan(db, files, skipped)
+        the_plan = plan(db, files, skipped, reprocess=settings.reprocess)
         record_plan(db, summary.run_id, the_plan, summary)
         if not the_plan.to_parse:
             return summary

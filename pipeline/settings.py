@@ -33,6 +33,8 @@ class IngestSettings:
     max_bytes: int = DEFAULT_MAX_BYTES
     time_limit: float = DEFAULT_TIME_LIMIT
     memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB
+    # Re-extract documents stored by another extractor version (otherwise any stored content is kept).
+    reprocess: bool = False
 
     def __post_init__(self) -> None:
         exts = frozenset(e.lower() if e.startswith(".") else "." + e.lower() for e in self.extensions)

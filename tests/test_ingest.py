@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -146,11 +147,13 @@ def test_a_new_extractor_version_re_extracts_and_keeps_first_seen(letters, db_pa
     run_ingest([letters], db_path)
     before = snapshot(db_path)
     monkeypatch.setattr(ingest, "EXTRACTOR_VERSION", "999.0")
-    summary = run_ingest([letters], db_path)
+    kept = run_ingest([letters], db_path)  # without --reprocess, stored documents are kept as they are
+    assert (kept.n_new, kept.n_updated, kept.n_unchanged) == (0, 0, 2)
+    summary = run_ingest([letters], db_path, IngestSettings(reprocess=True))
     assert (summary.n_new, summary.n_updated, summary.n_unchanged) == (0, 2, 0)
     after = snapshot(db_path)
     assert {t: len(r) for t, r in after.items()} == {t: len(r) for t, r in before.items()}
-    first, _ = runs(db_path)
+    first, *_ = runs(db_path)
     assert query(db_path, "SELECT DISTINCT first_seen_run FROM documents").rows == [(first["run_id"],)]
 
 
@@ -180,3 +183,29 @@ def test_the_prefect_flow_ingests_and_reruns_idempotently(letters, db_path):
     assert snapshot(db_path) == before
     assert [r["status"] for r in runs(db_path)] == ["completed", "completed"]
     print(f"two flow runs: {time.perf_counter() - started:.1f} s")
+
+
+def test_unchanged_archive_rerun_reads_no_file(letters, db_path, monkeypatch):
+    """Size and mtime match the last run: no hashing, no parsing (the cheap path)."""
+    run_ingest([letters], db_path)
+    hashed: list[str] = []
+    real = ingest.sha256_file
+    monkeypatch.setattr(ingest, "sha256_file", lambda p: hashed.append(str(p)) or real(p))
+    again = run_ingest([letters], db_path)
+    assert (again.n_new, again.n_unchanged) == (0, 2)
+    assert hashed == []
+    # touching a file (new mtime) makes it be hashed again, and as its bytes are the same, not parsed
+    target = next(letters.glob("*.txt"))
+    os.utime(target, ns=(time.time_ns(), time.time_ns()))
+    third = run_ingest([letters], db_path)
+    assert hashed == [str(target)] and (third.n_new, third.n_unchanged) == (0, 2)
+
+
+def test_a_killed_run_is_marked_interrupted_by_the_next(letters, db_path):
+    from pipeline.db import Database
+
+    with Database.open(db_path) as db:
+        db.start_run("killed-run", [str(letters)], "0.1.0")  # as if the process died here
+    run_ingest([letters], db_path)
+    statuses = {r["run_id"]: r["status"] for r in runs(db_path)}
+    assert statuses["killed-run"] == "interrupted"
