@@ -10,8 +10,12 @@ DuckDB exceptions leave this module as `TransientError` (retry later: a lock) or
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import sys
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +39,7 @@ DOCUMENT_TABLES = RECORD_TABLES
 # area_links is derived from the stored areas: recomputed whole at the end of every run.
 TABLES = (*DOCUMENT_TABLES, "document_paths", "runs", "ingest_errors", "area_links")
 
+LOCK_WAIT_SECONDS = 30.0  # a writer waits this long for readers' short queries to finish
 _READ_ONLY_TYPES = {"SELECT", "PRAGMA", "EXPLAIN"}
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?)(?:\. See also|$)")
 
@@ -80,12 +85,24 @@ class Database:
         self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, path: Path | str) -> Database:
-        """Open (creating the file and its folder if needed) and apply the schema."""
+    def open(cls, path: Path | str, lock_wait: float = LOCK_WAIT_SECONDS) -> Database:
+        """Open (creating the file and its folder if needed) and apply the schema.
+
+        DuckDB admits one writer (or several readers) per file: while a reader's short query holds
+        it, keep trying for `lock_wait` seconds before giving up with DatabaseLocked.
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _mapped(path):
-            con = duckdb.connect(str(path))
+        deadline = time.monotonic() + lock_wait
+        while True:
+            try:
+                with _mapped(path):
+                    con = duckdb.connect(str(path))
+                break
+            except DatabaseLocked:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.5)
         db = cls(con, path)
         try:
             db.apply_schema()
@@ -313,17 +330,52 @@ def _bind(params: Params) -> list[Any] | dict[str, Any]:
     return list(params) if params else []
 
 
+def snapshot_path(path: Path | str) -> Path:
+    """Where the read snapshot of a database is published: beside it, `<name>.snapshot.duckdb`."""
+    path = Path(path)
+    return path.with_name(path.stem + ".snapshot" + path.suffix)
+
+
+def publish_snapshot(path: Path | str) -> Path:
+    """Copy a closed, checkpointed database to its snapshot path atomically (write, then rename).
+
+    Readers that find the database locked by a writer read this snapshot instead: the state at
+    the end of the last completed run, never a half-written one. A reader with the old snapshot
+    open keeps reading it (rename replaces the name, not the open file).
+    """
+    path = Path(path)
+    target = snapshot_path(path)
+    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+    shutil.copyfile(path, tmp)
+    os.replace(tmp, target)
+    return target
+
+
 @contextmanager
 def _reader(path: Path, external_access: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection; without external access unless asked (exports write files)."""
+    """A read-only connection; without external access unless asked (exports write files).
+
+    While an ingest holds the database (one writer, no readers, in DuckDB), read the snapshot
+    published at the end of the last run, and say so on stderr.
+    """
     if not path.is_file():
         raise NoDatabase(f"no database at {path}")
-    with _mapped(path):
-        con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": external_access})
-        try:
-            yield con
-        finally:
-            con.close()
+    config = {"enable_external_access": external_access}
+    try:
+        with _mapped(path):
+            con = duckdb.connect(str(path), read_only=True, config=config)
+    except DatabaseLocked:
+        snap = snapshot_path(path)
+        if not snap.is_file():
+            raise
+        when = datetime.fromtimestamp(snap.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        print(f"note: {path} is being written by an ingest; reading its snapshot of {when}", file=sys.stderr)
+        with _mapped(snap):
+            con = duckdb.connect(str(snap), read_only=True, config=config)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def _result(con: duckdb.DuckDBPyConnection, sql: str, params: Params) -> QueryResult:

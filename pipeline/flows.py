@@ -26,7 +26,7 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from pipeline import ingest  # noqa: E402
-from pipeline.db import Database  # noqa: E402
+from pipeline.db import Database, publish_snapshot  # noqa: E402
 from pipeline.errors import TransientError  # noqa: E402
 from pipeline.progress import Progress  # noqa: E402
 from pipeline.settings import IngestSettings  # noqa: E402
@@ -76,18 +76,17 @@ def ingest_flow(
     with Database.open(db) as database, ingest.ingest_run(database, paths) as summary:
         the_plan = plan_task(database, files, skipped, opts.reprocess)
         ingest.record_plan(database, summary.run_id, the_plan, summary)
-        if not the_plan.to_parse:
-            return summary
         batches = list(ingest.batches(the_plan.to_parse, opts.batch_size))
         with Progress(len(the_plan.to_parse), enabled=show_progress) as progress:
             if remote:
                 futures = [parse_batch_remote_task.submit(w, opts.limits, f"{i:04d}") for i, w in enumerate(batches)]
                 for future in as_completed(futures):
                     _load(database, summary, future.result(), progress)
-            else:
+            elif batches:
                 with parser_for(opts) as parser:
                     for i, works in enumerate(batches):
                         _load(database, summary, parse_batch_task(works, parser, f"{i:04d}"), progress)
+    publish_snapshot(db)  # readers fall back to it while the next run holds the database
     return summary
 
 

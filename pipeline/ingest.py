@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from extractors import EXTRACTOR_VERSION
 from extractors.errors import ExtractionError, MemoryLimit, ReadError
 from pipeline import rows as R
-from pipeline.db import Database
+from pipeline.db import Database, publish_snapshot
 from pipeline.errors import BadArguments
 from pipeline.progress import Progress
 from pipeline.settings import IngestSettings
@@ -358,13 +358,13 @@ def run_ingest(
     with Database.open(db_path) as db, ingest_run(db, paths) as summary:
         the_plan = plan(db, files, skipped, reprocess=settings.reprocess)
         record_plan(db, summary.run_id, the_plan, summary)
-        if not the_plan.to_parse:
-            return summary
-        with (
-            Progress(len(the_plan.to_parse), enabled=show_progress) as progress,
-            parser_for(settings) as pool,
-        ):
-            for works in batches(the_plan.to_parse, settings.batch_size):
-                load_batch(db, summary.run_id, pool.parse_batch(works), summary)
-                progress.advance(len(works))
+        if the_plan.to_parse:
+            with (
+                Progress(len(the_plan.to_parse), enabled=show_progress) as progress,
+                parser_for(settings) as pool,
+            ):
+                for works in batches(the_plan.to_parse, settings.batch_size):
+                    load_batch(db, summary.run_id, pool.parse_batch(works), summary)
+                    progress.advance(len(works))
+    publish_snapshot(db_path)  # readers fall back to it while the next run holds the database
     return summary

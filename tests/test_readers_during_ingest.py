@@ -1,0 +1,64 @@
+"""An analyst querying while an ingest writes gets the last published snapshot, never a lock error."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from pipeline.db import Database, publish_snapshot, query, snapshot_path
+from pipeline.ingest import run_ingest
+from pipeline.settings import IngestSettings
+
+ROOT = Path(__file__).parent.parent
+CORPUS = ROOT / "corpus"
+# A writer that holds the database with half a run written, until it is killed.
+HOLD_WRITER = """
+import sys, time
+from pipeline.db import Database
+db = Database.open(sys.argv[1])
+db._execute("BEGIN TRANSACTION")
+db.start_run("nightly", ["x"], "test")
+db._execute("DELETE FROM areas_for_improvement")
+print("holding", flush=True)
+time.sleep(120)
+"""
+
+
+def test_query_reads_the_snapshot_while_a_writer_holds_the_database(tmp_path, capsys):
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    shutil.copy(CORPUS / "000_c9dc9a16fd74069d.txt", folder)
+    db = tmp_path / "live.duckdb"
+    run_ingest([folder], db, IngestSettings(workers=0))
+    assert snapshot_path(db).is_file()
+    before = query(db, "SELECT count(*) FROM areas_for_improvement").rows
+    # A second document arrives; another process, an ingest, holds the database mid-run.
+    shutil.copy(CORPUS / "004_f0749543a7284e51.txt", folder)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_WRITER, str(db)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        during = query(db, "SELECT count(*) FROM areas_for_improvement").rows  # no lock error
+        assert during == before  # the consistent snapshot, not a half-written state
+        assert "reading its snapshot" in capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()
+    run_ingest([folder], db, IngestSettings(workers=0))
+    after = query(db, "SELECT count(*) FROM areas_for_improvement").rows
+    assert after[0][0] == before[0][0] + 13
+    assert query(snapshot_path(db), "SELECT count(*) FROM areas_for_improvement").rows == after
+
+
+def test_publishing_replaces_the_snapshot_atomically(tmp_path):
+    db = tmp_path / "x.duckdb"
+    with Database.open(db):
+        pass
+    first = publish_snapshot(db)
+    inode = first.stat().st_ino
+    with open(first, "rb") as held:  # a reader holding the old snapshot keeps its file
+        second = publish_snapshot(db)
+        assert second == first and second.stat().st_ino != inode
+        assert held.read(4)
+    assert not list(tmp_path.glob("*.tmp*"))
