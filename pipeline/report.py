@@ -20,6 +20,7 @@ from typing import Any
 
 from pipeline import db as D
 from pipeline import queries as Q
+from pipeline.errors import DataError
 
 REPORT_SQL_DIR = Path(__file__).parent / "sql" / "report"
 REPORT_QUERIES = (
@@ -54,7 +55,13 @@ def collect(db_path: Path | str) -> ReportData:
         ((REPORT_SQL_DIR / f"{name}.sql").read_text(encoding="utf-8"), None) for name in REPORT_QUERIES
     ]
     statements += [(named[n].sql, named[n].bind({})) for n in NAMED]
-    results = D.query_many(db_path, statements)
+    try:
+        results = D.query_many(db_path, statements)
+    except DataError as exc:
+        if "does not exist" not in str(exc):
+            raise
+        # A database written before the views existed: any read-write open (an ingest) creates them.
+        raise DataError(f"{exc} -- run `inspections ingest` once to create the analysis views") from exc
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     data = ReportData(str(Path(db_path).resolve()), now)
     for name, result in zip((*REPORT_QUERIES, *NAMED), results, strict=True):

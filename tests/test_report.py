@@ -102,6 +102,18 @@ def test_empty_database_renders_without_charts(tmp_path):
     assert "<svg" not in text and "No graded judgement is dated." in text
 
 
+def test_a_database_without_the_views_says_how_to_create_them(archive, tmp_path):
+    from pipeline.db import Database
+    from pipeline.errors import DataError
+
+    old = tmp_path / "old.duckdb"
+    shutil.copy(archive, old)
+    with Database.open(old) as db:
+        db._execute("DROP VIEW theme_recurrence")
+    with pytest.raises(DataError, match="inspections ingest"):
+        collect(old)
+
+
 def test_cli_report(archive, tmp_path):
     out = tmp_path / "cli" / "report.html"
     result = runner.invoke(app, ["report", "--db", str(archive), "--out", str(out)])
