@@ -373,7 +373,8 @@ def _reader(path: Path, external_access: bool = False) -> Iterator[duckdb.DuckDB
         with _mapped(snap):
             con = duckdb.connect(str(snap), read_only=True, config=config)
     try:
-        yield con
+        with _mapped(path):  # errors while the caller queries are mapped too
+            yield con
     finally:
         con.close()
 
