@@ -67,60 +67,139 @@ def _settings(ext: list[str] | None, **kw: float | bool) -> IngestSettings:
     return IngestSettings(**({"extensions": frozenset(ext)} if ext else {}), **kw)
 
 
+OptPathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Files or folders (searched recursively); default: [ingest] paths of --config.", show_default=False
+    ),
+]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings file (flags win over it).")]
+
+
+def _resolve(config_path: Path | None, paths: list[Path] | None, db: Path | None, **cli):
+    """Paths, database and IngestSettings from flags, then the config file, then the defaults."""
+    from pipeline.config import load_config
+
+    cfg = load_config(config_path).ingest
+    chosen_paths = [str(p) for p in paths] if paths else cfg.paths
+    if not chosen_paths:
+        raise BadArguments("give PATH... or a --config file with [ingest] paths")
+    names = {"memory_limit": "memory_limit_mb"}
+    kw = {}
+    for key in set(cli) | (set(type(cfg).model_fields) - {"paths", "db"}):
+        value = cli.get(key)
+        value = value if value is not None else getattr(cfg, key, None)
+        if value is not None:
+            kw[names.get(key, key)] = value
+    ext = kw.pop("extensions", None)
+    settings = IngestSettings(**({"extensions": frozenset(ext)} if ext else {}), **kw)
+    return chosen_paths, Path(db or cfg.db or DEFAULT_DB), settings
+
+
 @app.command()
 def ingest(
-    paths: PathsArg,
-    db: DbOpt = DEFAULT_DB,
-    batch_size: Annotated[int, typer.Option(help="Documents per parse task.")] = DEFAULT_BATCH_SIZE,
+    paths: OptPathsArg = None,
+    db: Annotated[Path | None, typer.Option("--db", help=f"DuckDB database file [default: {DEFAULT_DB}].")] = None,
+    config: ConfigOpt = None,
+    batch_size: Annotated[int | None, typer.Option(help=f"Documents per parse task [{DEFAULT_BATCH_SIZE}].")] = None,
     workers: Annotated[
-        int, typer.Option(help="Parser processes on this machine (0: parse in this process, no limits).")
-    ] = DEFAULT_WORKERS,
-    time_limit: Annotated[float, typer.Option(help="Seconds one document may take to parse.")] = DEFAULT_TIME_LIMIT,
+        int | None,
+        typer.Option(help=f"Parser processes on this machine; 0: in this process, no limits [{DEFAULT_WORKERS}]."),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(help=f"Seconds one document may take to parse [{DEFAULT_TIME_LIMIT:g}].")
+    ] = None,
     memory_limit: Annotated[
-        int, typer.Option(help="MB of memory one parser process may add while parsing a document.")
-    ] = DEFAULT_MEMORY_LIMIT_MB,
-    max_bytes: Annotated[int, typer.Option(help="Files larger than this are refused (bytes).")] = DEFAULT_MAX_BYTES,
+        int | None, typer.Option(help=f"MB one parser may add while parsing a document [{DEFAULT_MEMORY_LIMIT_MB}].")
+    ] = None,
+    max_bytes: Annotated[int | None, typer.Option(help=f"Refuse larger files (bytes) [{DEFAULT_MAX_BYTES}].")] = None,
     ext: ExtOpt = None,
     dask_address: Annotated[
         str | None, typer.Option(help="Parse on this Dask scheduler (e.g. tcp://10.0.0.5:8786).")
     ] = None,
     dask_workers: Annotated[int, typer.Option(help="Parse on a local Dask cluster of N worker processes.")] = 0,
     reprocess: Annotated[
-        bool, typer.Option("--reprocess", help="Re-extract documents stored by another extractor version.")
-    ] = False,
+        bool | None, typer.Option("--reprocess", help="Re-extract documents stored by another extractor version.")
+    ] = None,
     no_prefect: Annotated[bool, typer.Option("--no-prefect", help="Run the same steps without Prefect.")] = False,
     progress: Annotated[bool | None, typer.Option(help="Show a progress bar (default: on a terminal).")] = None,
 ) -> None:
     """Parse and extract every document under PATH... into the DuckDB database (re-runs skip unchanged files).
 
     Each document is parsed in a worker process under a time limit and a memory ceiling; a file
-    that breaks either becomes an error row and the run goes on.
+    that breaks either becomes an error row and the run goes on. Settings can come from a TOML
+    file (--config, see pipeline/config.py); flags win over it.
 
     Example: inspections ingest corpus --db outputs/inspections.duckdb
     """
     started = time.perf_counter()
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        settings = _settings(
-            ext, batch_size=batch_size, workers=workers, time_limit=time_limit,
-            memory_limit_mb=memory_limit, max_bytes=max_bytes, reprocess=reprocess,
+        chosen, db_path, settings = _resolve(
+            config, paths, db, batch_size=batch_size, workers=workers, time_limit=time_limit,
+            memory_limit=memory_limit, max_bytes=max_bytes, extensions=ext, reprocess=reprocess,
         )  # fmt: skip
         if no_prefect:
             if dask_address or dask_workers:
                 raise BadArguments("--dask-address/--dask-workers run through Prefect; drop --no-prefect")
             from pipeline.ingest import run_ingest
 
-            summary = run_ingest(paths, db, settings, show_progress=show)
+            summary = run_ingest(chosen, db_path, settings, show_progress=show)
         else:
             from pipeline.flows import run_flow
 
             summary = run_flow(
-                [str(p) for p in paths], str(db), settings, show_progress=show,
-                dask_address=dask_address, dask_workers=dask_workers,
+                chosen, str(db_path), settings, show_progress=show, dask_address=dask_address,
+                dask_workers=dask_workers,
             )  # fmt: skip
     except PipelineError as exc:
         raise _fail(exc) from exc
     _print_summary(summary, time.perf_counter() - started)
+
+
+@app.command()
+def schedule(
+    paths: OptPathsArg = None,
+    cron: Annotated[
+        str | None, typer.Option(help='Cron schedule, e.g. "0 2 * * *" (default: [schedule] cron).')
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help=f"DuckDB database file [default: {DEFAULT_DB}].")] = None,
+    config: ConfigOpt = None,
+    name: Annotated[str | None, typer.Option(help="Deployment name [nightly-ingest].")] = None,
+    workers: Annotated[int | None, typer.Option(help="Parser processes per run.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the deployment and exit, serving nothing.")] = False,
+) -> None:
+    """Serve the ingest flow as a Prefect deployment that runs on a cron schedule (until stopped).
+
+    Start a Prefect server first (`prefect server start`) and point at it with PREFECT_API_URL;
+    each scheduled run then ingests PATH... into --db, skipping unchanged files. See README
+    ("Running it every night") for a systemd unit.
+
+    Example: inspections schedule /data/letters --cron "0 2 * * *" --db outputs/inspections.duckdb
+    """
+    from pipeline.config import load_config
+
+    try:
+        cfg = load_config(config)
+        chosen, db_path, settings = _resolve(config, paths, db, workers=workers)
+        cron_expr = cron or cfg.schedule.cron
+        if not cron_expr:
+            raise BadArguments('give --cron "0 2 * * *" or [schedule] cron in --config')
+        from pipeline.flows import deployment
+
+        dep = deployment(chosen, str(db_path), settings, cron=cron_expr, name=name or cfg.schedule.name)
+    except PipelineError as exc:
+        raise _fail(exc) from exc
+    except ValueError as exc:  # Prefect refuses a malformed cron expression
+        raise _fail(BadArguments(f"bad schedule: {exc}")) from exc
+    schedule_text = ", ".join(str(getattr(s.schedule, "cron", s.schedule)) for s in dep.schedules or [])
+    typer.echo(f"deployment {dep.name!r} of flow 'ingest': cron {schedule_text}; paths {chosen}; db {db_path}")
+    if dry_run:
+        typer.echo(json.dumps(dep.parameters, indent=2, default=str))
+        return
+    from prefect import serve
+
+    serve(dep)
 
 
 def _print_summary(summary, wall: float) -> None:

@@ -12,6 +12,7 @@ Only the load retries, and only on a TransientError: a deterministic parse that 
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
 from typing import Any
 
@@ -134,4 +135,18 @@ def _dask_runner(address: str | None, n_workers: int):
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(
         cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+    )
+
+
+def deployment(paths: list[str], db: str, settings: IngestSettings, cron: str, name: str = "nightly-ingest"):
+    """The ingest flow as a Prefect deployment on `cron`, ready for `prefect.serve`."""
+    return ingest_flow.to_deployment(
+        name=name,
+        cron=cron,
+        parameters={
+            "paths": [os.path.abspath(p) for p in paths],
+            "db": os.path.abspath(db),
+            "settings": _settings_dict(settings),
+        },
+        description="Nightly ingest of inspection documents (inspections schedule).",
     )

@@ -1,0 +1,80 @@
+"""Settings from a config file (flags win), and the nightly schedule as a Prefect deployment."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import _resolve, app
+from pipeline.config import load_config
+from pipeline.errors import BadArguments
+
+runner = CliRunner()
+CONFIG = """
+[ingest]
+paths = ["corpus"]
+db = "outputs/nightly.duckdb"
+workers = 1
+time_limit = 30
+memory_limit = 512
+extensions = [".txt", ".pdf"]
+
+[schedule]
+cron = "0 2 * * *"
+name = "archive-nightly"
+"""
+
+
+@pytest.fixture
+def config(tmp_path) -> Path:
+    path = tmp_path / "inspections.toml"
+    path.write_text(CONFIG)
+    return path
+
+
+def test_config_fills_what_flags_leave_out_and_flags_win(config):
+    paths, db, settings = _resolve(config, None, None, workers=None, time_limit=10.0)
+    assert paths == ["corpus"] and db == Path("outputs/nightly.duckdb")
+    assert (settings.workers, settings.time_limit, settings.memory_limit_mb) == (1, 10.0, 512)
+    assert settings.extensions == frozenset({".txt", ".pdf"})
+    paths, db, _ = _resolve(config, [Path("other")], Path("x.duckdb"))
+    assert paths == ["other"] and db == Path("x.duckdb")
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("[ingest]\nworkerz = 2\n", "workerz"),
+        ("[ingest]\nworkers = 'two'\n", "workers"),
+        ("[ingest\n", "not valid TOML"),
+    ],
+)
+def test_bad_config_is_a_clear_error(tmp_path, text, words):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(BadArguments, match=words):
+        load_config(path)
+
+
+def test_schedule_builds_a_cron_deployment_of_the_ingest_flow(config):
+    result = runner.invoke(app, ["schedule", "--config", str(config), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "deployment 'archive-nightly' of flow 'ingest': cron 0 2 * * *" in result.output
+    params = json.loads(result.output[result.output.index("{") :])
+    assert params["paths"] == [str(Path("corpus").resolve())]
+    assert params["settings"]["workers"] == 1 and params["settings"]["time_limit"] == 30
+
+
+def test_schedule_refuses_a_bad_cron(tmp_path):
+    result = runner.invoke(app, ["schedule", str(tmp_path), "--cron", "every night", "--dry-run"])
+    assert result.exit_code == 2
+    assert "bad schedule" in result.output
+
+
+def test_ingest_without_paths_or_config_says_what_to_do():
+    result = runner.invoke(app, ["ingest", "--no-prefect"])
+    assert result.exit_code == 2
+    assert "give PATH... or a --config file" in result.output
