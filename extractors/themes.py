@@ -62,26 +62,28 @@ def theme_lexicon() -> ThemeLexicon:
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> list[tuple[Theme, list[tuple[str, re.Pattern[str]]]]]:
-    return [(t, [(term, re.compile(_term_regex(term), re.I)) for term in t.terms]) for t in theme_lexicon().themes]
+def _compiled() -> list[tuple[Theme, re.Pattern[str], list[tuple[str, re.Pattern[str]]]]]:
+    """Per theme: one alternation of all its terms (the cheap test), and each term on its own."""
+    out = []
+    for t in theme_lexicon().themes:
+        terms = [(term, re.compile(_term_regex(term), re.I)) for term in t.terms]
+        out.append((t, re.compile("|".join(_term_regex(term) for term in t.terms), re.I), terms))
+    return out
 
 
 def classify_themes(text: str) -> list[ThemeMatch]:
     """Every theme whose terms the text mentions, strongest first (pure function)."""
     out = []
-    for theme, terms in _compiled():
+    for theme, any_term, terms in _compiled():
+        if not any_term.search(text):
+            continue
         hits = sorted({term for term, rx in terms if rx.search(text)})
-        if hits:
-            confidence = round(min(1.0, 0.4 + 0.2 * len(hits) + 0.1 * sum(" " in h for h in hits)), 2)
-            out.append(
-                ThemeMatch(
-                    theme=theme.id,
-                    label=theme.label,
-                    parent=theme.parent,
-                    terms=hits,
-                    confidence=confidence,
-                    rule=RULE_ID,
-                )
+        confidence = round(min(1.0, 0.4 + 0.2 * len(hits) + 0.1 * sum(" " in h for h in hits)), 2)
+        out.append(
+            ThemeMatch(
+                theme=theme.id, label=theme.label, parent=theme.parent, terms=hits, confidence=confidence,
+                rule=RULE_ID,
             )
+        )  # fmt: skip
     out.sort(key=lambda m: (-m.confidence, m.theme))
     return out
