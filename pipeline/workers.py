@@ -15,6 +15,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import resource
+import signal
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -166,9 +167,14 @@ class WorkerPool:
         except (EOFError, OSError):
             w.proc.join(timeout=5)
             code = w.proc.exitcode
-            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
             self._replace(w)
-            yield work, [failure(ParserCrashed(how), p, work.sha256) for p in work.paths]
+            if code == -signal.SIGABRT:
+                # Native code (e.g. a Rust extension) aborts when an allocation is refused: the cap.
+                err: Exception = MemoryLimit(f"the parser aborted on an allocation over {self.limits.memory_mb} MB")
+            else:
+                how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                err = ParserCrashed(how)
+            yield work, [failure(err, p, work.sha256) for p in work.paths]
             return
         if not w.proc.is_alive() or _hit_memory_limit(result):
             self._replace(w)

@@ -217,7 +217,7 @@ def test_a_second_writer_gets_a_clear_lock_error(db_path):
     try:
         assert proc.stdout.readline().strip() == "locked"
         with pytest.raises(DatabaseLocked, match="locked by another writer") as info:
-            Database.open(db_path)
+            Database.open(db_path, lock_wait=0)
         assert info.value.code == "E311"
     finally:
         proc.stdin.close()
