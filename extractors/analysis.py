@@ -140,6 +140,7 @@ _GRADE_IN_BRACKETS = re.compile(r"^grade\s*\d\s*\(([a-z ]+)\)$|^([a-z ]+?)\s*\(g
 def grade_from_text(text: str) -> Grade | None:
     """The grade a short text states ("'Good'", "Requires improvement to be good", "Grade 3 (adequate)")."""
     t = " ".join(re.sub(r"[^a-z0-9() ]", " ", text.lower()).split())
+    t = re.sub(r"^grade\s*(?=[a-z])", "", t)  # "Grade: good"
     m = _GRADE_IN_BRACKETS.match(t)
     if m:
         t = (m.group(1) or m.group(2)).strip()

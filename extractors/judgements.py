@@ -48,7 +48,16 @@ _RECEIVED = re.compile(
     rf"(?:the\s+)?(?P<subject>[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&()-]*){{0,6}})\s+(?:received|was\s+given|achieved)\s+"
     rf"(?:a|an|the)\s+(?:judgement|grade|rating)\s+of\s+{_Q}?(?P<grade>{_GRADES}){_QE}?",
 )
-_COLON_LINE = re.compile(rf"^(?P<subject>[A-Z][^:]{{2,80}}):\s*{_Q}?(?P<grade>{_GRADES}){_QE}?\.?$", re.I)
+_COLON_LINE = re.compile(
+    rf"^(?P<subject>[A-Z][^:–—]{{2,80}}?)(?::|\s[–—-])\s*(?:grade\s*\d?\s*:?\s*)?{_Q}?(?P<grade>{_GRADES}){_QE}?\.?$"
+    rf"|^(?P<subject2>[A-Z][^:()]{{2,80}}?)\s*\({_Q}?(?P<grade2>{_GRADES}){_QE}?\)$",
+    re.I,
+)
+# "Value for money is adequate." opening a paragraph, for the judgement areas Ofsted grades.
+_AREA_IS_GRADE = re.compile(
+    rf"^(?:\d{{1,2}}\.\s+)?(?:The\s+)?(?P<subject>[A-Za-z ,'’-]{{3,80}}?)\s+(?:is|are|was|were)\s+(?:judged\s+)?"
+    rf"(?:to\s+be\s+|as\s+)?{_Q}?(?P<grade>{_GRADES}){_QE}?(?:\s+overall)?\.",
+)
 # ILACS headline lists after PDF conversion: "2.1 Adoption performance Good".
 _TRAILING_GRADE = re.compile(
     r"^(?:\d{1,2}(?:\.\d{1,2})?\.?\s+)?(?P<subject>[A-Z][\w ,'’()&-]{3,100}?)\s+"
@@ -80,6 +89,10 @@ _OVERALL_SENTENCES = [
     ),
 ]
 _OVERALL_EFFECTIVENESS = re.compile(r"\boverall\s+effectiveness\b", re.I)
+
+
+def _judgement_areas() -> frozenset[str]:
+    return frozenset(a.lower() for a in lexicon().judgement_areas)
 
 
 def _grade(text: str) -> Grade | None:
@@ -221,9 +234,12 @@ def _text_judgements(view: BlockView) -> list[Judgement]:
     out: list[Judgement] = []
     text = view.text.strip()
     m = _COLON_LINE.match(text)
-    if m and (g := _grade(m.group("grade"))) and not _HISTORIC.search(m.group("subject")):
-        subject = _NUMBERING.sub("", m.group("subject").strip())
-        return [Judgement(subject=subject, grade=g, provenance=_prov(view, "judgement.line.colon", 0, len(text)))]
+    if m:
+        raw_subject = (m.group("subject") or m.group("subject2")).strip()
+        g = _grade(m.group("grade") or m.group("grade2"))
+        subject = _NUMBERING.sub("", raw_subject)
+        if g and not _HISTORIC.search(subject) and subject.lower() != "grade":
+            return [Judgement(subject=subject, grade=g, provenance=_prov(view, "judgement.line.colon", 0, len(text)))]
     m = _TRAILING_GRADE.match(text)
     if m and view.kind is not BlockKind.BULLET and len(text.split()) <= 16 and (g := _grade(m.group("grade"))):
         return [
@@ -253,6 +269,15 @@ def _text_judgements(view: BlockView) -> list[Judgement]:
                     provenance=_prov(view, "judgement.text.relating_to", m.start(), m.end(), 0.8),
                 )
             )
+    m = _AREA_IS_GRADE.match(text)
+    if m and m.group("subject").strip().lower() in _judgement_areas() and (g := _grade(m.group("grade"))):
+        out.append(
+            Judgement(
+                subject=_cap(m.group("subject")),
+                grade=g,
+                provenance=_prov(view, "judgement.text.area_is_grade", 0, m.end(), 0.85),
+            )
+        )
     for sent in view.sentences():
         s_text, s0 = sent.text, sent.start_char
         if _HISTORIC.search(s_text):

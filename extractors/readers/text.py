@@ -10,6 +10,7 @@ from schemas.document import Format
 
 _FALLBACKS = ("cp1252", "latin-1")
 # A list marker followed by a tab ("\uf0b7\tText", "1.\tText") is a bullet, not a two-column table row.
+_COLUMN_GAP = re.compile(r"\S {4,}\S")
 _MARKER_TAB = re.compile(r"^\s*(?:[-–—•·▪●○◦*\uf0b7\uf0a7\uf076\uf0d8\uf0fc§o]|\(?\w{1,3}[.)])\t(?!.*\t)")
 
 
@@ -60,12 +61,20 @@ def read_text(data: bytes) -> RawDocument:
             if "\t" in piece.strip() and not _MARKER_TAB.match(piece):
                 cells = _cells(piece, start)
                 hint = Hint.TABLE_ROW if len(cells) > 1 else Hint.NONE
+            elif _COLUMN_GAP.search(piece.strip()):
+                cells = _gap_cells(piece, start)
+                hint = Hint.TABLE_ROW if len(cells) > 1 else Hint.NONE
             lead = piece[: len(piece) - len(piece.lstrip(" \t"))].replace("\t", "    ")
             indent = min(3, len(lead) // 2)
             lines.append(Line(piece, page, start, para_start=blank_before, hint=hint, indent=indent, cells=cells))
             blank_before = False
             start += len(piece) + 1
     return RawDocument(Format.TXT, text, lines, page_count=page, encoding=encoding, warnings=warnings)
+
+
+def _gap_cells(line: str, start: int) -> tuple[tuple[str, int], ...]:
+    """Cells of a column-aligned line (pdftotext -layout): text runs separated by 4+ spaces."""
+    return tuple((m.group(), start + m.start()) for m in re.finditer(r"\S(?:.*?\S)?(?=\s{4,}|\s*$)", line))
 
 
 def _cells(line: str, start: int) -> tuple[tuple[str, int], ...]:

@@ -75,6 +75,7 @@ class Lexicon(BaseModel):
     letter_doc_type: DocType
     not_recommendation_patterns: list[str]
     judgement_subject_stop: list[str]
+    judgement_areas: list[str]
 
     @field_validator("inspectorates", "providers")
     @classmethod
