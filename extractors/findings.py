@@ -234,6 +234,8 @@ class _Walker:
             return
         if self.section and _INTRO_ITEM.search(view.text.rstrip()):
             return  # "...should take the following action." keeps the list open
+        if self.section and re.fullmatch(r"\(.{3,200}\)", view.text.strip()):
+            return  # "(Information for the school and appropriate authority)": a note under the heading
         if self.section == "afi_list" and self.prose_items and _MODAL.search(view.text):
             # Under an improvement heading, each paragraph that says what should be done is an area
             # ("What does the school need to do to improve?" in school reports is written as prose).
@@ -457,6 +459,8 @@ def _read_action_table(views: list[BlockView], i: int, areas: list[AreaForImprov
             if cells == header:
                 k += 1
                 continue
+            if len(header) >= 4 and len(cells) * 2 < len(header):
+                break  # a numbered paragraph ("4.3<tab>The Panel will note ...") after the table
             area = _area_from_row(v, roles, timescale)
             if area is not None:
                 areas.append(area)

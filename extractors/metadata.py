@@ -17,6 +17,7 @@ from schemas.document import BlockKind
 from schemas.record import DocType
 
 OPENING_CHARS = 2500
+_INSPECTION_TYPES = frozenset({DocType.INSPECTION_REPORT, DocType.MONITORING_LETTER, DocType.FOCUSED_VISIT_LETTER})
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -80,9 +81,8 @@ def _is_date(text: str) -> str | None:
 def find_date(views: list[BlockView]) -> str | None:
     """The issue date: a line that is only a date, near the top (letters put it above the salutation)."""
     for v in views[:20]:
-        if v.kind is BlockKind.TABLE_ROW:
-            continue
-        if d := _is_date(v.text):
+        text = " ".join(c.text for c in v.block.cells) if v.kind is BlockKind.TABLE_ROW else v.text
+        if d := _is_date(text):  # "Date of meeting:<tab>Tuesday 23 January 2024" is a two-cell row
             return d
     return None
 
@@ -158,7 +158,7 @@ def find_service_area(title: str | None, opening: list[BlockView], provider: str
     """The unit inside the provider that was inspected, as written near the title."""
     if not provider:
         return None
-    texts = ([title] if title else []) + [v.text for v in opening[:12]]
+    texts = ([title] if title else []) + [v.text for v in opening[:30]]
     rx = re.compile(_AREA_AFTER_PROVIDER.pattern.format(p=re.escape(provider)))
     for t in texts:
         m = rx.search(t)
@@ -203,7 +203,10 @@ def extract_metadata(analysis: Analysis) -> Metadata:
     doc_type = classify(title, opening, analysis.document.text, is_letter)
     provider = find_provider(analysis.document.text)
     # An annual report reports on many inspected bodies, often by several inspectorates: no single one.
+    # An inspection document that names its inspectorate only further in still comes from it.
     inspectorate = None if doc_type is DocType.ANNUAL_REPORT else find_inspectorate(title or "", opening)
+    if inspectorate is None and doc_type in _INSPECTION_TYPES:
+        inspectorate = find_inspectorate("", analysis.document.text)
     return Metadata(
         doc_type=doc_type,
         title=title,
