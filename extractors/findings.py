@@ -44,7 +44,7 @@ class Findings:
 def _is_intro(view: BlockView) -> bool:
     """A heading, or a short line that introduces a list (ends with a colon)."""
     text = view.text.rstrip()
-    return view.kind is BlockKind.HEADING or text.endswith(":") or len(text.split()) <= 8
+    return view.kind is BlockKind.HEADING or text.endswith((":", "?")) or len(text.split()) <= 8
 
 
 def _after_cue(view: BlockView, label: str) -> tuple[str, int]:
@@ -217,7 +217,7 @@ class _Walker:
         if (_is_intro(view) and view.starts_with("AFI_SECTION", within=12)) or (colon and view.has("AFI_SECTION")):
             self.section, self.timescale = "afi_list", None
             self.list_opened = colon
-            self.prose_items = view.kind is BlockKind.HEADING and not colon
+            self.prose_items = (view.kind is BlockKind.HEADING or view.text.rstrip().endswith("?")) and not colon
             return
         if (_is_intro(view) and view.starts_with("REC_SECTION", within=12)) or (colon and view.has("REC_SECTION")):
             self.section, self.timescale = "rec_list", None

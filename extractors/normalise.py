@@ -310,8 +310,10 @@ def _continues(prev: _Block | None, line: Line, *, soft_wrapped: bool, short_pre
         # Wrapped lines carry on, except where layout says otherwise: a line back at the bullet's
         # own indent (not its hanging indent), a capitalised line after a list intro's colon, or
         # one after a line that stopped short of the wrap width.
-        layout_break = (prev.kind is BlockKind.BULLET and line.indent <= prev.level) or last.endswith(":") or short_prev
-        return not (first[:1].isupper() and layout_break)
+        layout_break = (
+            (prev.kind is BlockKind.BULLET and line.indent <= prev.level) or last.endswith((":", "?")) or short_prev
+        )
+        return not ((first[:1].isupper() or first[:1] == "(") and layout_break)
     if not line.para_start:
         return open_sentence and lower_start
     # A new paragraph by layout; a page break or a conversion gap may still split a sentence.
