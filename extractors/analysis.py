@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from extractors.nlp import CUES_KEY, build_nlp
@@ -33,6 +34,11 @@ class Cue:
     end: int
 
 
+class Sentence(NamedTuple):
+    text: str
+    start_char: int
+
+
 @dataclass
 class BlockView:
     """A block with its spaCy doc and its rule matches.
@@ -45,6 +51,7 @@ class BlockView:
     doc: Doc | None
     cues: list[Cue] = field(default_factory=list)
     _cell_docs: dict[int, Doc] = field(default_factory=dict)
+    _sentences: list[Sentence] | None = None
 
     def cell_doc(self, j: int) -> Doc:
         """The j-th cell as a spaCy doc with sentences (tokenised on first use)."""
@@ -71,8 +78,16 @@ class BlockView:
         cue = self.first(label)
         return cue if cue is not None and cue.start <= within else None
 
-    def sentences(self) -> list[Span]:
-        return list(self.doc.sents) if self.doc is not None else []
+    def sentences(self) -> list[Sentence]:
+        """The block's sentences as (text, start offset in the block), computed once."""
+        if self._sentences is None:
+            self._sentences = [Sentence(s.text, s.start_char) for s in self.doc.sents] if self.doc is not None else []
+        return self._sentences
+
+    def graded_sentences(self) -> list[Sentence]:
+        """Only the sentences holding a grade word: the rest cannot state a judgement."""
+        starts = [c.start for c in self.cues if c.label == "GRADE"]
+        return [s for s in self.sentences() if any(s.start_char <= g < s.start_char + len(s.text) for g in starts)]
 
     def provenance(self, rule: str, start: int = 0, end: int | None = None, confidence: float = 1.0) -> Provenance:
         """Provenance for a span of this block's text (offsets relative to the block)."""

@@ -278,7 +278,7 @@ def _text_judgements(view: BlockView) -> list[Judgement]:
                 provenance=_prov(view, "judgement.text.area_is_grade", 0, m.end(), 0.85),
             )
         )
-    for sent in view.sentences():
+    for sent in view.graded_sentences():
         s_text, s0 = sent.text, sent.start_char
         if _HISTORIC.search(s_text):
             continue
@@ -372,7 +372,7 @@ def extract_overall(analysis: Analysis, judgements: list[Judgement]) -> OverallJ
     for v in analysis.blocks:
         if v.kind is BlockKind.TABLE_ROW or v.doc is None or "overall" not in v.text.lower():
             continue
-        for sent in v.sentences():
+        for sent in v.graded_sentences():
             for rx in _PROGRESS_OVERALL:
                 m = rx.search(sent.text)
                 if m and (g := _grade(m.group("grade"))):
@@ -387,7 +387,7 @@ def extract_overall(analysis: Analysis, judgements: list[Judgement]) -> OverallJ
         low = v.text.lower()
         if v.kind is BlockKind.TABLE_ROW or v.doc is None or ("overall" not in low and "services" not in low):
             continue
-        for sent in v.sentences():
+        for sent in v.graded_sentences():
             if _HISTORIC.search(sent.text):
                 continue
             for rx in _OVERALL_SENTENCES:
