@@ -214,7 +214,8 @@ class _Walker:
             self.list_opened = True
             return
         colon = view.text.rstrip().endswith(":")
-        if (_is_intro(view) and view.starts_with("AFI_SECTION", within=12)) or (colon and view.has("AFI_SECTION")):
+        mentioned = view.has("AFI_SECTION") or view.has("AFI_MENTION")  # "...sets out areas for improvement. ...:"
+        if (_is_intro(view) and view.starts_with("AFI_SECTION", within=12)) or (colon and mentioned):
             self.section, self.timescale = "afi_list", None
             self.list_opened = colon
             self.prose_items = (view.kind is BlockKind.HEADING or view.text.rstrip().endswith("?")) and not colon

@@ -18,6 +18,7 @@ CUE_LABELS = frozenset(
     {
         "AFI_ITEM",
         "AFI_SECTION",
+        "AFI_MENTION",
         "REC_SECTION",
         "REC_ITEM",
         "EVIDENCE_PROVIDER",
