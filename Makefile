@@ -5,7 +5,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 DB ?= outputs/inspections.duckdb
 
-.PHONY: venv demo test lint clean-db
+.PHONY: venv demo test lint clean-db bench
 
 venv: $(STAMP)
 
@@ -19,6 +19,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q
+
+# Throughput against the readers' floors, start-up, Prefect's cost, reruns, workers, memory
+# (bench/run.py; README.md "Benchmark"). BENCH_N documents per format; ~5 min at 30 on 2 cores.
+BENCH_N ?= 30
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench.run --n $(BENCH_N) --out outputs/bench.json
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

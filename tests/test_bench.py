@@ -1,0 +1,128 @@
+"""The benchmark (bench/run.py) runs end to end and reports every figure; its archive is varied and cached.
+
+No timing is asserted here: speed depends on the machine and its load, and is only reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import archive as A
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FORMAT_FIELDS = {
+    "docs", "pages", "pipeline_wall_s", "pipeline_s", "pipeline_docs_per_s", "pipeline_pages_per_s",
+    "floor_s", "floor_docs_per_s", "floor_pages_per_s", "ratio", "target", "meets_target", "reader_s", "extract_s",
+}  # fmt: skip
+STARTUP_FIELDS = {
+    "run_ingest_empty_s", "run_flow_empty_first_in_process_s", "run_flow_empty_s", "cli_prefect_empty_s",
+    "cli_no_prefect_empty_s", "parser_pool_first_start_s", "parser_pool_later_start_s", "import_pipeline_workers_s",
+}  # fmt: skip
+MEMORY_FIELDS = {
+    "docs_per_format", "docs", "failed", "workers", "seconds_total", "seconds_ingest", "peak_rss_self_mb",
+    "peak_rss_largest_child_mb", "peak_rss_self_plus_child_mb", "peak_tree_rss_sampled_mb",
+    "peak_tree_pss_sampled_mb", "samples",
+}  # fmt: skip
+
+
+def _positive(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) and x > 0
+
+
+def test_variants_differ_keep_their_shape_and_are_deterministic():
+    src = ROOT / "corpus" / "000_c9dc9a16fd74069d.txt"
+    text = src.read_text(encoding="utf-8")
+    a, b = A.vary(text, 0, src.name), A.vary(text, 1, src.name)
+    assert a == A.vary(text, 0, src.name)
+    assert a != b and a != text
+    assert "Durham" not in a and "Durham" not in b  # the service area is renamed
+    assert "Archive reference: BENCH-00000-" in a
+    # Same paragraphs, one line added: the structure of the letter is kept.
+    assert len(a.splitlines()) == len(text.rstrip("\n").splitlines()) + 2
+
+
+def test_archive_is_unique_per_file_and_reused(tmp_path):
+    folder = tmp_path / "archive"
+    manifest, reused = A.ensure(folder, 2)
+    assert not reused
+    files = [folder / f["file"] for fmt in A.FORMATS for f in manifest["formats"][fmt]]
+    assert len(files) == 2 * len(A.FORMATS)
+    assert len({hashlib.sha256(p.read_bytes()).hexdigest() for p in files}) == len(files)
+    assert all(f["pages"] >= 1 for fmt in A.FORMATS for f in manifest["formats"][fmt])
+    again, reused = A.ensure(folder, 2)
+    assert reused and again == manifest
+    copies = A.ensure_copies(folder, manifest, factor=2)
+    copied = sorted(p for fmt in A.FORMATS for p in (copies / fmt).iterdir())
+    assert len(copied) == 2 * 2 * len(A.FORMATS)
+    assert len({hashlib.sha256(p.read_bytes()).hexdigest() for p in copied + files}) == len(copied) + len(files)
+
+
+def test_copies_are_still_readable(tmp_path):
+    from extractors.readers import read_document
+
+    folder = tmp_path / "archive"
+    manifest, _ = A.ensure(folder, 1)
+    copies = A.ensure_copies(folder, manifest, factor=1)
+    for fmt in A.FORMATS:
+        (path,) = (copies / fmt).iterdir()
+        assert "Archive reference" in read_document(path).text
+
+
+@pytest.fixture
+def prefect_home(request) -> Path:
+    """A Prefect home kept between test sessions (pytest's cache), so the run is not a first start."""
+    return Path(request.config.cache.mkdir("bench-prefect-home"))
+
+
+def test_quick_benchmark_runs_end_to_end_and_reports_every_field(tmp_path, prefect_home):
+    out = tmp_path / "bench.json"
+    env = {**os.environ, "INSPECTIONS_PREFECT_HOME": str(prefect_home)}
+    env.pop("PREFECT_HOME", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--quick", "--archive", str(tmp_path / "archive"), "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    r = json.loads(out.read_text())
+
+    assert {"date", "command", "machine", "n", "repeats", "quick", "archive", "startup", "formats", "prefect",
+            "second_run", "workers", "memory", "bench_seconds", "samples"} <= set(r)  # fmt: skip
+    assert r["quick"] is True and r["repeats"] == 1
+    assert all(_positive(x) for xs in r["samples"].values() for x in xs)
+    assert {"pipeline_txt", "floor_pdf", "whole_flow", "whole_workers_2", "run_flow_empty"} <= set(r["samples"])
+    assert {"nproc", "cpu", "ram_gb", "python", "loadavg_start", "loadavg_end"} <= set(r["machine"])
+    assert set(r["formats"]) == {"txt", "docx", "pdf"}
+    for fmt, f in r["formats"].items():
+        assert set(f) >= FORMAT_FIELDS, fmt
+        assert f["docs"] == r["n"]
+        assert all(_positive(f[k]) for k in FORMAT_FIELDS - {"docs", "meets_target"}), (fmt, f)
+        assert isinstance(f["meets_target"], bool)
+    assert set(r["startup"]) >= STARTUP_FIELDS
+    assert all(_positive(r["startup"][k]) for k in STARTUP_FIELDS)
+    # Above-start-up differences can come out negative on a tiny quick run: only their presence is checked.
+    assert math.isfinite(r["prefect"]["ratio_flow_over_plain"])
+    assert r["prefect"]["docs"] == r["second_run"]["docs"] == r["workers"]["docs"] == 3 * r["n"]
+    assert _positive(r["second_run"]["ratio_second_over_first"])
+    assert math.isfinite(r["workers"]["speedup"])
+    assert set(r["memory"]["N"]) >= MEMORY_FIELDS
+    assert r["memory"]["N"]["docs"] == 3 * r["n"] and r["memory"]["N"]["failed"] == 0
+    assert _positive(r["memory"]["N"]["peak_rss_self_mb"])
+    assert r["memory"]["10xN"] is None  # skipped with --quick
+
+    # The table is printed with every section.
+    sections = ("| format |", "Where the pipeline's time goes", "Fixed start-up", "cost of Prefect", "second run")
+    for heading in (*sections, "speed-up", "Peak memory"):
+        assert heading in proc.stdout
