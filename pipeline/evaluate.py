@@ -168,14 +168,22 @@ def _list_misses(label: str, gold: list[str], pred: list[str], pairs: list[tuple
     return out
 
 
+def _score_texts(
+    field_name: str, label: str, gold: list[dict], pred: list[dict], t: dict[str, Tally], res: DocResult
+) -> list[tuple[int, int]]:
+    """Match gold and predicted items by text; count them and record the misses in words."""
+    g_txt, p_txt = [x.get("text") for x in gold], [x.get("text") for x in pred]
+    pairs = match([norm(x) for x in g_txt], [norm(x) for x in p_txt], similarity, TEXT_THRESHOLD)
+    t[field_name].add(len(pairs), len(gold), len(pred))
+    res.counts[field_name] = (len(pairs), len(gold), len(pred))
+    res.misses += _list_misses(label, g_txt, p_txt, pairs)
+    return pairs
+
+
 def score_document(name: str, gold: dict, pred: dict, t: dict[str, Tally], a: dict[str, Accuracy]) -> DocResult:
     res = DocResult(name)
     g_afi, p_afi = _items(gold, "areas_for_improvement"), _items(pred, "areas_for_improvement")
-    g_txt, p_txt = [a_.get("text") for a_ in g_afi], [a_.get("text") for a_ in p_afi]
-    pairs = match([norm(x) for x in g_txt], [norm(x) for x in p_txt], similarity, TEXT_THRESHOLD)
-    t["areas_for_improvement"].add(len(pairs), len(g_afi), len(p_afi))
-    res.counts["areas_for_improvement"] = (len(pairs), len(g_afi), len(p_afi))
-    res.misses += _list_misses("area", g_txt, p_txt, pairs)
+    pairs = _score_texts("areas_for_improvement", "area", g_afi, p_afi, t, res)
     afi_of_pred = {j: i for i, j in pairs}
     for i, j in pairs:
         for fld in ("timescale", "judgement", "rag"):
@@ -190,11 +198,7 @@ def score_document(name: str, gold: dict, pred: dict, t: dict[str, Tally], a: di
 
     g_ev = [(i, e) for i, x in enumerate(g_afi) for e in _items(x, "evidence")]
     p_ev = [(j, e) for j, x in enumerate(p_afi) for e in _items(x, "evidence")]
-    g_etxt, p_etxt = [e.get("text") for _, e in g_ev], [e.get("text") for _, e in p_ev]
-    ev_pairs = match([norm(x) for x in g_etxt], [norm(x) for x in p_etxt], similarity, TEXT_THRESHOLD)
-    t["evidence"].add(len(ev_pairs), len(g_ev), len(p_ev))
-    res.counts["evidence"] = (len(ev_pairs), len(g_ev), len(p_ev))
-    res.misses += _list_misses("evidence", g_etxt, p_etxt, ev_pairs)
+    ev_pairs = _score_texts("evidence", "evidence", [e for _, e in g_ev], [e for _, e in p_ev], t, res)
     for gi, pj in ev_pairs:
         (g_parent, g_item), (p_parent, p_item) = g_ev[gi], p_ev[pj]
         if g_item.get("source") is not None:
@@ -207,12 +211,9 @@ def score_document(name: str, gold: dict, pred: dict, t: dict[str, Tally], a: di
                 )
         a["evidence.attached"].add(afi_of_pred.get(p_parent) == g_parent)
 
-    g_rec, p_rec = _items(gold, "recommendations"), _items(pred, "recommendations")
-    g_rtxt, p_rtxt = [r.get("text") for r in g_rec], [r.get("text") for r in p_rec]
-    rec_pairs = match([norm(x) for x in g_rtxt], [norm(x) for x in p_rtxt], similarity, TEXT_THRESHOLD)
-    t["recommendations"].add(len(rec_pairs), len(g_rec), len(p_rec))
-    res.counts["recommendations"] = (len(rec_pairs), len(g_rec), len(p_rec))
-    res.misses += _list_misses("recommendation", g_rtxt, p_rtxt, rec_pairs)
+    _score_texts(
+        "recommendations", "recommendation", _items(gold, "recommendations"), _items(pred, "recommendations"), t, res
+    )
 
     g_j, p_j = _items(gold, "judgements"), _items(pred, "judgements")
     g_key = [(norm(j.get("subject")), _grade(j)) for j in g_j]
