@@ -103,6 +103,12 @@ def _prov(view: BlockView, rule: str, start: int = 0, end: int | None = None, co
     return view.provenance(rule, start, end, conf)
 
 
+def _spanning(subject: str, grade: Grade, first: BlockView, end: int, rule: str, conf: float) -> Judgement:
+    """A judgement whose provenance runs from the start of `first` to `end` (document offsets)."""
+    prov = Provenance(page=first.block.page, start=first.block.start, end=end, rule=rule, confidence=conf)
+    return Judgement(subject=subject, grade=grade, provenance=prov)
+
+
 def _cap(subject: str) -> str:
     subject = subject.strip(" ,")
     return subject[:1].upper() + subject[1:]
@@ -151,20 +157,7 @@ def _table_judgements(views: list[BlockView]) -> list[Judgement]:
         for j, g in graded:
             prefix = header[j] if multi and header[j] else section
             subj = f"{prefix}: {subject}" if prefix else subject
-            cell = v.block.cells[j]
-            out.append(
-                Judgement(
-                    subject=subj,
-                    grade=g,
-                    provenance=Provenance(
-                        page=v.block.page,
-                        start=v.block.start,
-                        end=cell.end,
-                        rule="judgement.table.row",
-                        confidence=0.95,
-                    ),
-                )
-            )
+            out.append(_spanning(subj, g, v, v.block.cells[j].end, "judgement.table.row", 0.95))
     return out
 
 
@@ -180,19 +173,7 @@ def _line_pair_judgements(views: list[BlockView]) -> list[Judgement]:
             continue
         if len(subject.split()) > 14 or not subject[:1].isupper():
             continue
-        out.append(
-            Judgement(
-                subject=subject,
-                grade=g,
-                provenance=Provenance(
-                    page=prev.block.page,
-                    start=prev.block.start,
-                    end=v.block.end,
-                    rule="judgement.list.line_pair",
-                    confidence=0.85,
-                ),
-            )
-        )
+        out.append(_spanning(subject, g, prev, v.block.end, "judgement.list.line_pair", 0.85))
     return out
 
 
