@@ -13,7 +13,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from extractors.nlp import CUES_KEY, build_nlp
+from extractors.nlp import CUES_KEY, GatedRuler, build_nlp
 from schemas.document import Block, BlockKind, Document
 from schemas.record import Grade, Provenance, Timescale
 
@@ -116,21 +116,26 @@ def _cues(doc: Doc) -> list[Cue]:
     return out
 
 
-# Words without which no rule in cues.jsonl or grades.jsonl can match: a block that has none of them
-# skips the spaCy pipeline (FACTS.md: the token Matcher costs ~20x the tokenizer).
-_PREFILTER = re.compile(
-    r"area|priorit|recommend|evidence|within|immediate|outstanding|good|satisfactory|adequate|"
-    r"requires?|red|amber|green|improve|progress|judge|rated|rating|graded|what needs|inspectors|actions?|steps|work",
-    re.I,
-)
-
-
 def analyse(document: Document) -> Analysis:
-    """Tokenise, split sentences and match rules on every block that could hold a cue."""
+    """Tokenise, split sentences and match rules on every block that could hold a cue.
+
+    Each rule component runs only on the blocks its gate admits (nlp.GatedRuler); a block that no
+    gate admits (most of a letter) is never tokenised. Table rows are read cell by cell, on demand.
+    """
     nlp = build_nlp()
+    steps = [(proc, proc.gate if isinstance(proc, GatedRuler) else None) for _, proc in nlp.pipeline]
     views = [BlockView(b, None) for b in document.blocks]
-    todo = [v for v in views if v.block.kind is not BlockKind.TABLE_ROW and _PREFILTER.search(v.block.text)]
-    for view, doc in zip(todo, nlp.pipe((v.block.text for v in todo), batch_size=256), strict=True):
+    for view in views:
+        text = view.block.text
+        if view.block.kind is BlockKind.TABLE_ROW:
+            continue
+        admitted = [gate is None or gate.admits(text) for _, gate in steps]
+        if not any(a for a, (_, gate) in zip(admitted, steps, strict=True) if gate is not None):
+            continue
+        doc = nlp.make_doc(text)
+        for ok, (proc, gate) in zip(admitted, steps, strict=True):
+            if ok:
+                doc = proc.ruler(doc) if gate is not None else proc(doc)
         view.doc = doc
         view.cues = _cues(doc)
     return Analysis(document, views)

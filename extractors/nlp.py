@@ -5,15 +5,20 @@ than one call on a whole document. Components write spans to `doc.spans["cues"]`
 read those spans and never match text themselves where a rule file can do it.
 
 Two rule components, because their costs differ by an order of magnitude (FACTS.md): grades are
-phrase patterns (a PhraseMatcher: nearly free) matched everywhere; the structural cues are token
-patterns (a Matcher: ~20x the tokenizer) matched only in blocks that hold one of their anchor words.
+phrase patterns (a PhraseMatcher: nearly free); the structural cues are token patterns (a Matcher:
+~20x the tokenizer). Each runs only on blocks its *gate* admits: a regular expression compiled from
+the same pattern files (`PatternGate`) that matches every text in which some pattern could match
+(and some in which none does). The gate runs in C over the raw text; most blocks of a letter hold
+no cue at all, so most blocks are never tokenised (`extractors.analysis.analyse`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -23,11 +28,96 @@ from spacy.tokens import Doc
 from extractors.rules import RULES_DIR, load_patterns
 
 CUES_KEY = "cues"
-# Every token pattern in cues.jsonl starts from, or contains, one of these words.
-DEFAULT_ANCHORS = (
-    r"\b(?:areas?|priorit\w*|recommend\w*|evidence|within|immediate\w*|what|inspectors|actions?|steps|work|"
-    r"progress|provided|presented|submitted|supplied|shared|following|red|amber|green)\b"
-)
+GRADE_FILES = ("grades.jsonl",)
+CUE_FILES = ("cues.jsonl",)
+# Token attributes that compare a token's text with a literal (LOWER, ORTH, TEXT, NORM all do).
+_LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")
+# Any run of tokens, for a wildcard token or a repeated one ("OP": "*", "+" or "{1,4}").
+_ANY_TOKENS = r"[\s\S]*?"
+
+
+def _words(spec: dict[str, Any]) -> list[str] | None:
+    """The literal words a token spec accepts (LOWER "x" or LOWER {"IN": [...]}), or None."""
+    for attr in _LITERAL_ATTRS:
+        value = spec.get(attr)
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict) and isinstance(value.get("IN"), list):
+            return [str(w) for w in value["IN"]]
+    return None
+
+
+def _words_regex(words: list[str]) -> str:
+    alts = "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
+    return rf"(?<!\w)(?:{alts})(?!\w)" if all(w[:1].isalnum() for w in words) else f"(?:{alts})"
+
+
+def token_pattern_gate(pattern: list[dict[str, Any]]) -> str:
+    """A regex that finds every text the token pattern can match (a superset: never a miss).
+
+    Literal tokens become words with word boundaries (spaCy never splits inside a run of letters or
+    digits), other tokens any non-space run; tokens may be separated by spaces or by nothing
+    ("evidence:"); an optional token is optional, a repeated one any run of text; IS_SENT_START
+    and other conditions are ignored (they only narrow the pattern). Case is ignored.
+    """
+    parts = []
+    for spec in pattern:
+        op = spec.get("OP", "")
+        words = _words(spec)
+        body = _words_regex(words) if words else r"\S*"
+        if op == "?":
+            parts.append(rf"(?:\s*{body})?")
+        elif op in ("*", "+") or op.startswith("{"):
+            parts.append(_ANY_TOKENS)
+        else:
+            parts.append(rf"\s*{body}")
+    return "".join(parts).removeprefix(r"\s*")
+
+
+def _trigger(pattern: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The words of one required literal token: a text holding none of them cannot match.
+
+    Of the required literal tokens, the one whose shortest word is longest (the rarest, roughly).
+    """
+    required = [w for spec in pattern if spec.get("OP", "") in ("", "+") and (w := _words(spec))]
+    if not required:
+        return ()
+    return tuple(w.lower() for w in max(required, key=lambda ws: min(map(len, ws))))
+
+
+class PatternGate:
+    """Admits every text in which some pattern of a rule file could match, cheaply.
+
+    Two steps, both in C: a substring test of each pattern's trigger words (`_trigger`) in the
+    lowercased text, then, for the patterns whose trigger is present, their full gate regex
+    (`token_pattern_gate`). A pattern with no literal token admits every text.
+    """
+
+    def __init__(self, patterns: Iterable[list[dict[str, Any]] | str]) -> None:
+        by_trigger: dict[tuple[str, ...], list[str]] = {}
+        for p in patterns:
+            tokens = [{"LOWER": w} for w in p.split()] if isinstance(p, str) else p
+            by_trigger.setdefault(_trigger(tokens), []).append(token_pattern_gate(tokens))
+        self.always = () in by_trigger
+        # (trigger word, regex of the patterns it triggers), one entry per word
+        self.checks = [
+            (word, re.compile("|".join(f"(?:{g})" for g in dict.fromkeys(gates)), re.I))
+            for words, gates in by_trigger.items()
+            for word in words
+        ]
+
+    def admits(self, text: str) -> bool:
+        if self.always:
+            return True
+        low = text.lower()
+        for word, rx in self.checks:  # noqa: SIM110 (a plain loop: any() over a generator costs 2x here)
+            if word in low and rx.search(text):
+                return True
+        return False
+
+    @classmethod
+    def of_files(cls, folder: Path, files: Iterable[str]) -> PatternGate:
+        return cls(p.pattern for f in files for p in load_patterns(folder / f))
 
 
 def _ruler(nlp: Language, name: str, folder: Path, files: list[str]) -> SpanRuler:
@@ -36,30 +126,33 @@ def _ruler(nlp: Language, name: str, folder: Path, files: list[str]) -> SpanRule
     return ruler
 
 
-class AnchoredRuler:
-    """A SpanRuler that runs only on docs whose text contains one of its anchor words."""
+class GatedRuler:
+    """A SpanRuler that runs only on docs whose text its gate admits (a PatternGate of its own files)."""
 
-    def __init__(self, ruler: SpanRuler, anchors: str) -> None:
+    def __init__(self, ruler: SpanRuler, gate: PatternGate) -> None:
         self.ruler = ruler
-        self.anchors = re.compile(anchors, re.I)
+        self.gate = gate
 
     def __call__(self, doc: Doc) -> Doc:
-        return self.ruler(doc) if self.anchors.search(doc.text) else doc
+        if self.gate.admits(doc.text):
+            return self.ruler(doc)
+        if CUES_KEY not in doc.spans:
+            doc.spans[CUES_KEY] = []  # as the ruler leaves a doc in which it found nothing
+        return doc
 
 
-@Language.factory("insp_grades", default_config={"patterns_dir": None, "files": ["grades.jsonl"]})
-def make_grade_ruler(nlp: Language, name: str, patterns_dir: str | None, files: list[str]) -> SpanRuler:
-    """Grade phrases ("good", "requires improvement to be good"): phrase patterns, matched everywhere."""
-    return _ruler(nlp, name, Path(patterns_dir) if patterns_dir else RULES_DIR, files)
+@Language.factory("insp_grades", default_config={"patterns_dir": None, "files": list(GRADE_FILES)})
+def make_grade_ruler(nlp: Language, name: str, patterns_dir: str | None, files: list[str]) -> GatedRuler:
+    """Grade phrases ("good", "requires improvement to be good"): phrase patterns."""
+    folder = Path(patterns_dir) if patterns_dir else RULES_DIR
+    return GatedRuler(_ruler(nlp, name, folder, files), PatternGate.of_files(folder, files))
 
 
-@Language.factory(
-    "insp_cues",
-    default_config={"patterns_dir": None, "files": ["cues.jsonl"], "anchors": DEFAULT_ANCHORS},
-)
-def make_cue_ruler(nlp: Language, name: str, patterns_dir: str | None, files: list[str], anchors: str) -> AnchoredRuler:
-    """Section, item, evidence and timescale cues: token patterns, run where an anchor word occurs."""
-    return AnchoredRuler(_ruler(nlp, name, Path(patterns_dir) if patterns_dir else RULES_DIR, files), anchors)
+@Language.factory("insp_cues", default_config={"patterns_dir": None, "files": list(CUE_FILES)})
+def make_cue_ruler(nlp: Language, name: str, patterns_dir: str | None, files: list[str]) -> GatedRuler:
+    """Section, item, evidence and timescale cues: token patterns."""
+    folder = Path(patterns_dir) if patterns_dir else RULES_DIR
+    return GatedRuler(_ruler(nlp, name, folder, files), PatternGate.of_files(folder, files))
 
 
 @lru_cache(maxsize=1)

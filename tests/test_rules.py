@@ -257,3 +257,62 @@ def test_analysis_runs_on_every_block():
     # Blocks holding a cue word went through spaCy; the salutation and sign-off did not need to.
     assert all(v.doc is not None for v in views if "Area for improvement" in v.text or "progress" in v.text)
     assert next(v for v in views if v.text.startswith("Dear")).doc is None
+
+
+# -- the gates: each rule component runs only where its PatternGate admits the text ------------------
+
+_CORPUS_TEXTS = sorted(p for pattern in ("*.txt", "genres/*.txt", "heldout/*.txt", "heldout2/*.txt")
+                       for p in (RULES_DIR.parent.parent / "corpus").glob(pattern))  # fmt: skip
+
+
+def _ungated(name: str):
+    """The component's SpanRuler itself, without its gate."""
+    return build_nlp().get_pipe(name).ruler
+
+
+@pytest.mark.parametrize("name", ["insp_grades", "insp_cues"])
+def test_gate_admits_every_block_in_which_its_rules_match(name):
+    """On every block of the corpus, the ungated ruler finds nothing where the gate says no."""
+    nlp, ruler = build_nlp(), _ungated(name)
+    gate = nlp.get_pipe(name).gate
+    checked = admitted = 0
+    for path in _CORPUS_TEXTS:
+        for block in read_bytes(path.read_bytes(), path.name).blocks:
+            texts = [block.text, *(c.text for c in block.cells)]
+            for text in texts:
+                doc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
+                found = list(ruler(doc).spans.get(CUES_KEY, []))
+                checked += 1
+                admitted += gate.admits(text)
+                assert not found or gate.admits(text), f"{path.name}: {name} matched {found} in {text!r}"
+    assert checked > 1000 and admitted < checked / 2  # the gate is a real filter, not "admit everything"
+
+
+@pytest.mark.parametrize(
+    "pattern, text, admits",
+    [
+        (
+            [{"LOWER": "following"}, {"LOWER": "priority"}, {"LOWER": "actions"}],
+            "The following  Priority actions",
+            True,
+        ),
+        ([{"LOWER": "following"}, {"LOWER": "priority"}, {"LOWER": "actions"}], "the following priorities", False),
+        ([{"LOWER": "evidence"}, {"LOWER": "of", "OP": "?"}, {"LOWER": "provided"}], "Evidence provided", True),
+        ([{"LOWER": "evidence"}, {"LOWER": "of", "OP": "?"}, {"LOWER": "provided"}], "Evidence of provided", True),
+        ([{"LOWER": {"IN": ["red", "amber"]}}], "rated red-amber", True),
+        ([{"LOWER": {"IN": ["red", "amber"]}}], "it was considered and reduced", False),
+        ([{"LOWER": "what"}, {"OP": "{1,4}", "IS_ALPHA": True}, {"LOWER": "need"}], "What does the council need", True),
+        (
+            [{"LOWER": "inspectors"}, {"ORTH": {"IN": ["'", "’"]}, "OP": "?"}, {"LOWER": "findings"}],
+            "Inspectors’ findings",
+            True,
+        ),
+        ([{"LOWER": "recommendation"}, {"TEXT": {"REGEX": "^\\d+$"}}], "Recommendation 7", True),
+        ("requires improvement", "Requires  improvement to be good", True),
+        ("good", "goodwill", False),
+    ],
+)
+def test_pattern_gate(pattern, text, admits):
+    from extractors.nlp import PatternGate
+
+    assert PatternGate([pattern]).admits(text) is admits
