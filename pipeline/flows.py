@@ -6,7 +6,8 @@ of `batch_size` documents per task (a task run costs ~30 ms of Prefect time, sha
   flow (per-document time and memory limits, pipeline/workers.py);
 - on Dask (`dask_address`, or `dask_workers` for a local cluster), batches are tasks that the Dask
   task runner spreads over the cluster; each Dask worker parses through its own guarded pool.
-Each finished batch is loaded at once, in its own transaction, by the single writer (this process).
+Each finished batch is loaded in its own transaction by the single writer (this process), in the
+task runner's one thread while the next batch parses.
 Only the load retries, and only on a TransientError: a deterministic parse that failed would fail again.
 """
 
@@ -85,10 +86,30 @@ def ingest_flow(
                     _load(database, summary, future.result(), progress)
             elif batches:
                 with parser_for(opts) as parser:
-                    for i, works in enumerate(batches):
-                        _load(database, summary, parse_batch_task(works, parser, f"{i:04d}"), progress)
+                    _parse_and_load(database, summary, batches, parser, progress)
     publish_snapshot(db)  # readers fall back to it while the next run holds the database
     return summary
+
+
+def _parse_and_load(
+    database: Database, summary: ingest.IngestSummary, batches: list[list[ingest.Work]], parser: Any, progress: Progress
+) -> None:
+    """Parse batch k+1 while batch k loads: each load is submitted to the flow's one-thread task
+    runner (pipeline.ingest.BackgroundLoader does the same without Prefect)."""
+    pending = None
+    try:
+        for i, works in enumerate(batches):
+            batch = parse_batch_task(works, parser, f"{i:04d}")
+            if pending is not None:
+                pending.result()
+            pending = load_batch_task.submit(database, summary.run_id, batch, summary)
+            progress.advance(batch.n_works)
+        if pending is not None:
+            pending.result()
+            pending = None
+    finally:
+        if pending is not None:  # the run failed: let the load in flight commit or roll back first
+            pending.wait()
 
 
 def _load(database: Database, summary: ingest.IngestSummary, batch: ingest.BatchResult, progress: Progress) -> None:

@@ -11,7 +11,8 @@ import hashlib
 import os
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -299,6 +300,44 @@ def load_batch(db: Database, run_id: str, batch: BatchResult, summary: IngestSum
     return written
 
 
+class BackgroundLoader:
+    """Loads parsed batches in one background thread, in order, while the next batch parses.
+
+    At most one load runs at a time and at most one parsed batch waits (memory stays bounded);
+    `submit` first waits for the previous load and re-raises its error, so a failed load stops
+    the run where it would have stopped without the thread. DuckDB releases the GIL while it
+    works, so loading costs the parsing side little. Leaving the block waits for the last load.
+    """
+
+    def __init__(self, load: Callable[[BatchResult], Any]) -> None:
+        self._load = load
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inspections-load")
+        self._pending: Future[Any] | None = None
+
+    def __enter__(self) -> BackgroundLoader:
+        return self
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        try:
+            if exc_type is None:
+                self.wait()
+            elif self._pending is not None:
+                with suppress(Exception):  # the run already failed: that error is the one to report
+                    self._pending.result()
+        finally:
+            self._pool.shutdown(wait=True)
+
+    def wait(self) -> None:
+        """Block until the load in flight (if any) has committed; raise its error."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def submit(self, batch: BatchResult) -> None:
+        self.wait()
+        self._pending = self._pool.submit(self._load, batch)
+
+
 def record_plan(db: Database, run_id: str, the_plan: Plan, summary: IngestSummary) -> None:
     """Mark unchanged documents (and any new paths to them) as seen, and store early failures."""
     with db.transaction():
@@ -362,9 +401,10 @@ def run_ingest(
             with (
                 Progress(len(the_plan.to_parse), enabled=show_progress) as progress,
                 parser_for(settings) as pool,
+                BackgroundLoader(lambda batch: load_batch(db, summary.run_id, batch, summary)) as loader,
             ):
                 for works in batches(the_plan.to_parse, settings.batch_size):
-                    load_batch(db, summary.run_id, pool.parse_batch(works), summary)
+                    loader.submit(pool.parse_batch(works))
                     progress.advance(len(works))
     publish_snapshot(db_path)  # readers fall back to it while the next run holds the database
     return summary
