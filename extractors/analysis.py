@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from spacy.tokens import Doc
@@ -157,8 +158,20 @@ def grade_from_rule(rule: str) -> Grade | None:
 _GRADE_IN_BRACKETS = re.compile(r"^grade\s*\d\s*\(([a-z ]+)\)$|^([a-z ]+?)\s*\(grade\s*\d\)$")
 
 
+# Every grade's name holds one of these (the enum's values, "requires_improvement" as "improvement").
+_GRADE_WORDS = ("outstanding", "good", "satisfactory", "adequate", "improvement")
+
+
 def grade_from_text(text: str) -> Grade | None:
     """The grade a short text states ("'Good'", "Requires improvement to be good", "Grade 3 (adequate)")."""
+    low = text.lower()
+    if not any(w in low for w in _GRADE_WORDS):  # most candidate texts name no grade: answer cheaply
+        return None
+    return _grade_from_text(low)
+
+
+@lru_cache(maxsize=4096)
+def _grade_from_text(text: str) -> Grade | None:
     t = " ".join(re.sub(r"[^a-z0-9() ]", " ", text.lower()).split())
     t = re.sub(r"^grade\s*(?=[a-z])", "", t)  # "Grade: good"
     m = _GRADE_IN_BRACKETS.match(t)

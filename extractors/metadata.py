@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from extractors.analysis import Analysis, BlockView
 from extractors.rules import lexicon
@@ -106,8 +107,13 @@ def find_title(views: list[BlockView]) -> str | None:
 
 
 def _count(patterns: list[str], text: str) -> int:
-    """Occurrences of any of the (regex) patterns as whole words."""
-    return sum(len(re.findall(r"\b(?:" + p + r")\b", text, re.I)) for p in patterns)
+    """Occurrences of each of the (regex) patterns as whole words, summed."""
+    return sum(len(_whole_word(p).findall(text)) for p in patterns) if text else 0
+
+
+@lru_cache(maxsize=256)
+def _whole_word(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + pattern + r")\b", re.I)
 
 
 def find_inspectorate(title: str, opening: str) -> str | None:

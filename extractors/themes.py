@@ -61,21 +61,29 @@ def theme_lexicon() -> ThemeLexicon:
     return ThemeLexicon.model_validate(json.loads((RULES_DIR / "themes.json").read_text(encoding="utf-8")))
 
 
+def _first_word(term: str) -> str:
+    """The literal start of a term's first word (its stem for "supervis*"), case-folded."""
+    return term.split()[0].removesuffix("*").casefold()
+
+
 @lru_cache(maxsize=1)
-def _compiled() -> list[tuple[Theme, re.Pattern[str], list[tuple[str, re.Pattern[str]]]]]:
-    """Per theme: one alternation of all its terms (the cheap test), and each term on its own."""
+def _compiled() -> list[tuple[Theme, tuple[str, ...], re.Pattern[str], list[tuple[str, re.Pattern[str]]]]]:
+    """Per theme: its terms' first words (a substring test, cheapest), one alternation of all its
+    terms (the cheap regex test), and each term on its own."""
     out = []
     for t in theme_lexicon().themes:
         terms = [(term, re.compile(_term_regex(term), re.I)) for term in t.terms]
-        out.append((t, re.compile("|".join(_term_regex(term) for term in t.terms), re.I), terms))
+        firsts = tuple(dict.fromkeys(_first_word(term) for term in t.terms))
+        out.append((t, firsts, re.compile("|".join(_term_regex(term) for term in t.terms), re.I), terms))
     return out
 
 
 def classify_themes(text: str) -> list[ThemeMatch]:
     """Every theme whose terms the text mentions, strongest first (pure function)."""
     out = []
-    for theme, any_term, terms in _compiled():
-        if not any_term.search(text):
+    folded = text.casefold()
+    for theme, firsts, any_term, terms in _compiled():
+        if not any(w in folded for w in firsts) or not any_term.search(text):
             continue
         hits = sorted({term for term, rx in terms if rx.search(text)})
         confidence = round(min(1.0, 0.4 + 0.2 * len(hits) + 0.1 * sum(" " in h for h in hits)), 2)
