@@ -108,12 +108,57 @@ def find_title(views: list[BlockView]) -> str | None:
 
 def _count(patterns: list[str], text: str) -> int:
     """Occurrences of each of the (regex) patterns as whole words, summed."""
-    return sum(len(_whole_word(p).findall(text)) for p in patterns) if text else 0
+    if not text:
+        return 0
+    low = text.lower()
+    n = 0
+    for p in patterns:
+        rx, prefix = _whole_word(p)
+        if prefix in low:  # a match starts with the pattern's literal prefix: a cheap test first
+            n += len(rx.findall(text))
+    return n
 
 
 @lru_cache(maxsize=256)
-def _whole_word(pattern: str) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + pattern + r")\b", re.I)
+def _whole_word(pattern: str) -> tuple[re.Pattern[str], str]:
+    return re.compile(r"\b(?:" + pattern + r")\b", re.I), literal_prefix(pattern).lower()
+
+
+_QUANTIFIERS = "?*+{"
+
+
+def literal_prefix(pattern: str) -> str:
+    """The literal text every match of the regex starts with ("" when there is none to rely on).
+
+    Reads plain characters (and escaped punctuation) up to the first regex syntax; a quantified
+    last character is dropped; a pattern with a top-level alternation has no common prefix.
+    """
+    depth = 0
+    for i, c in enumerate(pattern):
+        if c == "\\":
+            continue
+        if c == "(" and (i == 0 or pattern[i - 1] != "\\"):
+            depth += 1
+        elif c == ")" and pattern[i - 1] != "\\":
+            depth -= 1
+        elif c == "|" and depth == 0 and pattern[i - 1] != "\\":
+            return ""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern) and not pattern[i + 1].isalnum():
+            out.append(pattern[i + 1])
+            i += 2
+            continue
+        if c.isalnum() or c in " -'’,&":
+            out.append(c)
+            i += 1
+            continue
+        if c in _QUANTIFIERS and out:
+            out.pop()
+        break
+    return "".join(out)
 
 
 def find_inspectorate(title: str, opening: str) -> str | None:

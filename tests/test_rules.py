@@ -316,3 +316,42 @@ def test_pattern_gate(pattern, text, admits):
     from extractors.nlp import PatternGate
 
     assert PatternGate([pattern]).admits(text) is admits
+
+
+@pytest.mark.parametrize(
+    "pattern, prefix",
+    [
+        ("ofsted", "ofsted"),
+        (r"ofsted\.gov\.uk", "ofsted.gov.uk"),
+        (r"hmi(?!\s+(?:probation|prisons))", "hmi"),
+        (r"(?:her|his)\s+majesty", ""),
+        ("cqcs?", "cqc"),
+        ("hmic|hmicfrs", ""),
+        ("care inspectorate", "care inspectorate"),
+    ],
+)
+def test_literal_prefix(pattern, prefix):
+    """The metadata counters skip a pattern whose literal prefix is absent: the prefix must be right."""
+    import re
+
+    from extractors.metadata import literal_prefix
+
+    assert literal_prefix(pattern) == prefix
+    for text in ("Ofsted", "ofsted.gov.uk", "HMI", "Her Majesty", "cqc", "HMICFRS", "Care Inspectorate", "cq"):
+        if re.match(pattern, text, re.I):
+            assert text.lower().startswith(prefix)
+
+
+def test_lexicon_prefixes_are_necessary():
+    """Every lexicon name pattern that matches somewhere in the corpus contains its literal prefix there."""
+    import re
+
+    from extractors.metadata import literal_prefix
+
+    lex = lexicon()
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in _CORPUS_TEXTS]
+    for named in (*lex.inspectorates, *lex.providers):
+        for pattern in named.patterns:
+            prefix = literal_prefix(pattern).lower()
+            for m in (m for t in texts for m in re.finditer(pattern, t, re.I)):
+                assert m.group().lower().startswith(prefix), (pattern, m.group())
