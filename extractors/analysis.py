@@ -124,19 +124,25 @@ def analyse(document: Document) -> Analysis:
     gate admits (most of a letter) is never tokenised. Table rows are read cell by cell, on demand.
     """
     nlp = build_nlp()
-    steps = [(proc, proc.gate if isinstance(proc, GatedRuler) else None) for _, proc in nlp.pipeline]
+    doc_low = document.text.lower()
+    same_length = len(doc_low) == len(document.text)
+    # Per step: for a rule component, the gate checks whose trigger word occurs in the document at all.
+    steps = [
+        (proc, proc.gate.present_in(doc_low) if isinstance(proc, GatedRuler) else None) for _, proc in nlp.pipeline
+    ]
     views = [BlockView(b, None) for b in document.blocks]
     for view in views:
         text = view.block.text
         if view.block.kind is BlockKind.TABLE_ROW:
             continue
-        admitted = [gate is None or gate.admits(text) for _, gate in steps]
-        if not any(a for a, (_, gate) in zip(admitted, steps, strict=True) if gate is not None):
+        # (lower() can change a text's length, e.g. "İ": then slice no more)
+        low = doc_low[view.block.start : view.block.end] if same_length else text.lower()
+        admitted = [proc.gate.admitted(text, low, checks) if checks is not None else None for proc, checks in steps]
+        if not any(admitted):
             continue
         doc = nlp.make_doc(text)
-        for ok, (proc, gate) in zip(admitted, steps, strict=True):
-            if ok:
-                doc = proc.ruler(doc) if gate is not None else proc(doc)
+        for (proc, checks), groups in zip(steps, admitted, strict=True):
+            doc = proc.apply(doc, groups) if checks is not None else proc(doc)
         view.doc = doc
         view.cues = _cues(doc)
     return Analysis(document, views)

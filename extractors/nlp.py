@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 
-from extractors.rules import RULES_DIR, load_patterns
+from extractors.rules import RULES_DIR, SpanPattern, load_patterns
 
 CUES_KEY = "cues"
 GRADE_FILES = ("grades.jsonl",)
@@ -88,29 +88,50 @@ def _trigger(pattern: list[dict[str, Any]]) -> tuple[str, ...]:
 class PatternGate:
     """Admits every text in which some pattern of a rule file could match, cheaply.
 
-    Two steps, both in C: a substring test of each pattern's trigger words (`_trigger`) in the
-    lowercased text, then, for the patterns whose trigger is present, their full gate regex
-    (`token_pattern_gate`). A pattern with no literal token admits every text.
+    Patterns are grouped by their trigger (`_trigger`: the words of one required token). Two
+    steps, both in C: a substring test of each group's trigger words in the lowercased text, then,
+    for the groups whose trigger is present, one regex of their patterns' gates
+    (`token_pattern_gate`). A pattern with no literal token is in a group that admits every text.
+    `admitted(text)` names the groups that may match, so a ruler can run only their patterns.
     """
 
     def __init__(self, patterns: Iterable[list[dict[str, Any]] | str]) -> None:
-        by_trigger: dict[tuple[str, ...], list[str]] = {}
-        for p in patterns:
+        by_trigger: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+        for i, p in enumerate(patterns):
             tokens = [{"LOWER": w} for w in p.split()] if isinstance(p, str) else p
-            by_trigger.setdefault(_trigger(tokens), []).append(token_pattern_gate(tokens))
-        self.always = () in by_trigger
-        # (trigger word, regex of the patterns it triggers), one entry per word
+            by_trigger.setdefault(_trigger(tokens), []).append((i, token_pattern_gate(tokens)))
+        # Per group: its pattern indices, in file order.
+        self.groups: list[list[int]] = [[i for i, _ in members] for members in by_trigger.values()]
+        self.always = [g for g, words in enumerate(by_trigger) if not words]
+        # (trigger word, group, regex of the group's gates): one entry per word
         self.checks = [
-            (word, re.compile("|".join(f"(?:{g})" for g in dict.fromkeys(gates)), re.I))
-            for words, gates in by_trigger.items()
+            (word, g, re.compile("|".join(f"(?:{gate})" for gate in dict.fromkeys(x for _, x in members)), re.I))
+            for g, (words, members) in enumerate(by_trigger.items())
             for word in words
         ]
+
+    def admitted(self, text: str, low: str | None = None, checks: list | None = None) -> list[int]:
+        """The groups whose patterns may match in the text (sorted; empty: none can).
+
+        `low` is text.lower() if the caller has it; `checks` may narrow self.checks to those whose
+        trigger word occurs in a larger text holding this one (`present_in`).
+        """
+        low = text.lower() if low is None else low
+        found = set(self.always)
+        for word, g, rx in self.checks if checks is None else checks:
+            if g not in found and word in low and rx.search(text):
+                found.add(g)
+        return sorted(found)
+
+    def present_in(self, low: str) -> list:
+        """The checks whose trigger word occurs in `low` (a lowercased document, say)."""
+        return [c for c in self.checks if c[0] in low]
 
     def admits(self, text: str) -> bool:
         if self.always:
             return True
         low = text.lower()
-        for word, rx in self.checks:  # noqa: SIM110 (a plain loop: any() over a generator costs 2x here)
+        for word, _, rx in self.checks:  # noqa: SIM110 (a plain loop: any() over a generator costs 2x here)
             if word in low and rx.search(text):
                 return True
         return False
@@ -120,39 +141,64 @@ class PatternGate:
         return cls(p.pattern for f in files for p in load_patterns(folder / f))
 
 
-def _ruler(nlp: Language, name: str, folder: Path, files: list[str]) -> SpanRuler:
+def _ruler(nlp: Language, name: str, patterns: list[SpanPattern]) -> SpanRuler:
     ruler = SpanRuler(nlp, name, spans_key=CUES_KEY, overwrite=False, phrase_matcher_attr="LOWER")
-    ruler.add_patterns([p.model_dump() for f in files for p in load_patterns(folder / f)])
+    ruler.add_patterns([p.model_dump() for p in patterns])
     return ruler
 
 
 class GatedRuler:
-    """A SpanRuler that runs only on docs whose text its gate admits (a PatternGate of its own files)."""
+    """A SpanRuler that runs only the patterns its gate admits in a doc (a PatternGate of its files).
 
-    def __init__(self, ruler: SpanRuler, gate: PatternGate) -> None:
-        self.ruler = ruler
-        self.gate = gate
+    With `split`, each gate group has a ruler of its own, and a doc is matched only against the
+    groups its text admits (the Matcher's cost grows with patterns x tokens: FACTS.md); their
+    matches are merged, deduplicated and sorted exactly as one ruler of all patterns leaves them.
+    Without it (phrase patterns: nearly free), the one ruler runs on any admitted doc.
+    """
+
+    def __init__(self, nlp: Language, name: str, patterns: list[SpanPattern], split: bool) -> None:
+        self.ruler = _ruler(nlp, name, patterns)
+        self.gate = PatternGate(p.pattern for p in patterns)
+        self.parts = (
+            [_ruler(nlp, f"{name}.{g}", [patterns[i] for i in group]) for g, group in enumerate(self.gate.groups)]
+            if split
+            else None
+        )
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.gate.admits(doc.text):
+        return self.apply(doc, self.gate.admitted(doc.text))
+
+    def apply(self, doc: Doc, groups: list[int]) -> Doc:
+        """Match the patterns of the admitted `groups` (from `gate.admitted`) in the doc."""
+        if not groups:
+            if CUES_KEY not in doc.spans:
+                doc.spans[CUES_KEY] = []  # as the ruler leaves a doc in which it found nothing
+            return doc
+        if self.parts is None:
             return self.ruler(doc)
-        if CUES_KEY not in doc.spans:
-            doc.spans[CUES_KEY] = []  # as the ruler leaves a doc in which it found nothing
+        if len(groups) == 1:
+            matches = self.parts[groups[0]].match(doc)
+        else:
+            matches = sorted({span for g in groups for span in self.parts[g].match(doc)})
+        self.ruler.set_annotations(doc, matches)
         return doc
+
+
+def _patterns(patterns_dir: str | None, files: list[str]) -> list[SpanPattern]:
+    folder = Path(patterns_dir) if patterns_dir else RULES_DIR
+    return [p for f in files for p in load_patterns(folder / f)]
 
 
 @Language.factory("insp_grades", default_config={"patterns_dir": None, "files": list(GRADE_FILES)})
 def make_grade_ruler(nlp: Language, name: str, patterns_dir: str | None, files: list[str]) -> GatedRuler:
     """Grade phrases ("good", "requires improvement to be good"): phrase patterns."""
-    folder = Path(patterns_dir) if patterns_dir else RULES_DIR
-    return GatedRuler(_ruler(nlp, name, folder, files), PatternGate.of_files(folder, files))
+    return GatedRuler(nlp, name, _patterns(patterns_dir, files), split=False)
 
 
 @Language.factory("insp_cues", default_config={"patterns_dir": None, "files": list(CUE_FILES)})
 def make_cue_ruler(nlp: Language, name: str, patterns_dir: str | None, files: list[str]) -> GatedRuler:
     """Section, item, evidence and timescale cues: token patterns."""
-    folder = Path(patterns_dir) if patterns_dir else RULES_DIR
-    return GatedRuler(_ruler(nlp, name, folder, files), PatternGate.of_files(folder, files))
+    return GatedRuler(nlp, name, _patterns(patterns_dir, files), split=True)
 
 
 @lru_cache(maxsize=1)

@@ -355,3 +355,12 @@ def test_lexicon_prefixes_are_necessary():
             prefix = literal_prefix(pattern).lower()
             for m in (m for t in texts for m in re.finditer(pattern, t, re.I)):
                 assert m.group().lower().startswith(prefix), (pattern, m.group())
+
+
+def test_cues_found_after_text_whose_lowercase_is_longer():
+    """ "İ".lower() is two characters: the analysis must not slice a lowercased copy out of line."""
+    doc = read_bytes(
+        "İİİİ İstanbul office visit.\n\nAreas for improvement\n\nThe council should act.\n".encode(), "x.txt"
+    )
+    views = analyse(doc).blocks
+    assert any(v.has("AFI_SECTION") for v in views)
