@@ -124,25 +124,26 @@ def analyse(document: Document) -> Analysis:
     gate admits (most of a letter) is never tokenised. Table rows are read cell by cell, on demand.
     """
     nlp = build_nlp()
-    doc_low = document.text.lower()
-    same_length = len(doc_low) == len(document.text)
-    # Per step: for a rule component, the gate checks whose trigger word occurs in the document at all.
-    steps = [
-        (proc, proc.gate.present_in(doc_low) if isinstance(proc, GatedRuler) else None) for _, proc in nlp.pipeline
-    ]
     views = [BlockView(b, None) for b in document.blocks]
-    for view in views:
-        text = view.block.text
-        if view.block.kind is BlockKind.TABLE_ROW:
+    todo = [v for v in views if v.block.kind is not BlockKind.TABLE_ROW]
+    text = document.text
+    low = text.lower()
+    aligned = len(low) == len(text)  # lower() can change a length ("İ"): then test block by block
+    spans = [(v.block.start, v.block.end) for v in todo]
+    # Per pipeline step: for a rule component, the gate groups each block admits; else None.
+    admitted = [
+        (proc.gate.admitted_spans(text, low, spans) if aligned else [proc.gate.admitted(v.text) for v in todo])
+        if isinstance(proc, GatedRuler)
+        else None
+        for _, proc in nlp.pipeline
+    ]
+    for k, view in enumerate(todo):
+        groups = [a[k] if a is not None else None for a in admitted]
+        if not any(groups):
             continue
-        # (lower() can change a text's length, e.g. "İ": then slice no more)
-        low = doc_low[view.block.start : view.block.end] if same_length else text.lower()
-        admitted = [proc.gate.admitted(text, low, checks) if checks is not None else None for proc, checks in steps]
-        if not any(admitted):
-            continue
-        doc = nlp.make_doc(text)
-        for (proc, checks), groups in zip(steps, admitted, strict=True):
-            doc = proc.apply(doc, groups) if checks is not None else proc(doc)
+        doc = nlp.make_doc(view.text)
+        for (_, proc), g in zip(nlp.pipeline, groups, strict=True):
+            doc = proc.apply(doc, g) if g is not None else proc(doc)
         view.doc = doc
         view.cues = _cues(doc)
     return Analysis(document, views)

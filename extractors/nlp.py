@@ -15,7 +15,8 @@ no cue at all, so most blocks are never tokenised (`extractors.analysis.analyse`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -110,22 +111,40 @@ class PatternGate:
             for word in words
         ]
 
-    def admitted(self, text: str, low: str | None = None, checks: list | None = None) -> list[int]:
-        """The groups whose patterns may match in the text (sorted; empty: none can).
-
-        `low` is text.lower() if the caller has it; `checks` may narrow self.checks to those whose
-        trigger word occurs in a larger text holding this one (`present_in`).
-        """
-        low = text.lower() if low is None else low
+    def admitted(self, text: str) -> list[int]:
+        """The groups whose patterns may match in the text (sorted; empty: none can)."""
+        low = text.lower()
         found = set(self.always)
-        for word, g, rx in self.checks if checks is None else checks:
+        for word, g, rx in self.checks:
             if g not in found and word in low and rx.search(text):
                 found.add(g)
         return sorted(found)
 
-    def present_in(self, low: str) -> list:
-        """The checks whose trigger word occurs in `low` (a lowercased document, say)."""
-        return [c for c in self.checks if c[0] in low]
+    def admitted_spans(self, text: str, low: str, spans: Sequence[tuple[int, int]]) -> list[list[int]]:
+        """`admitted` for many spans of one text at once: `low` is text.lower(), of the same length.
+
+        Each trigger word is looked for once in the whole text (str.find, in C); a span is tested
+        against the regex of a group only when one of the group's words lies inside it.
+        """
+        starts = [a for a, _ in spans]
+        candidates: list[dict[int, re.Pattern[str]]] = [{} for _ in spans]
+        for word, g, rx in self.checks:
+            at = low.find(word)
+            while at >= 0:
+                j = bisect_right(starts, at) - 1
+                if j >= 0 and at + len(word) <= spans[j][1]:
+                    candidates[j].setdefault(g, rx)
+                    at = low.find(word, spans[j][1])  # the rest of this span holds nothing new for g
+                else:
+                    at = low.find(word, at + 1)
+        out = []
+        for (a, b), cands in zip(spans, candidates, strict=True):
+            found = set(self.always)
+            if cands:
+                piece = text[a:b]
+                found.update(g for g, rx in cands.items() if rx.search(piece))
+            out.append(sorted(found))
+        return out
 
     def admits(self, text: str) -> bool:
         if self.always:

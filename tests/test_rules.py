@@ -364,3 +364,14 @@ def test_cues_found_after_text_whose_lowercase_is_longer():
     )
     views = analyse(doc).blocks
     assert any(v.has("AFI_SECTION") for v in views)
+
+
+@pytest.mark.parametrize("name", ["insp_grades", "insp_cues"])
+def test_gate_admits_the_same_groups_span_by_span_as_block_by_block(name):
+    """admitted_spans (one search of the whole document) equals admitted (one block at a time)."""
+    gate = build_nlp().get_pipe(name).gate
+    for path in _CORPUS_TEXTS:
+        doc = read_bytes(path.read_bytes(), path.name)
+        spans = [(b.start, b.end) for b in doc.blocks]
+        by_spans = gate.admitted_spans(doc.text, doc.text.lower(), spans)
+        assert by_spans == [gate.admitted(b.text) for b in doc.blocks], path.name
