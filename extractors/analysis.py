@@ -169,12 +169,17 @@ _GRADE_IN_BRACKETS = re.compile(r"^grade\s*\d\s*\(([a-z ]+)\)$|^([a-z ]+?)\s*\(g
 _GRADE_WORDS = ("outstanding", "good", "satisfactory", "adequate", "improvement")
 
 
+def names_a_grade(text: str) -> bool:
+    """False when no grade can be read anywhere in the text (a cheap test before costlier rules)."""
+    low = text.lower()
+    return any(w in low for w in _GRADE_WORDS)
+
+
 def grade_from_text(text: str) -> Grade | None:
     """The grade a short text states ("'Good'", "Requires improvement to be good", "Grade 3 (adequate)")."""
-    low = text.lower()
-    if not any(w in low for w in _GRADE_WORDS):  # most candidate texts name no grade: answer cheaply
+    if not names_a_grade(text):  # most candidate texts name no grade: answer cheaply
         return None
-    return _grade_from_text(low)
+    return _grade_from_text(text.lower())
 
 
 @lru_cache(maxsize=4096)

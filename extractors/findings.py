@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from extractors.analysis import (
     Analysis,
@@ -370,9 +371,11 @@ def _marker_id(view: BlockView) -> str | None:
     return m.group(1) if m else None
 
 
-def _words_for_similarity(s: str) -> list[str]:
+@lru_cache(maxsize=2048)
+def _words_for_similarity(s: str) -> tuple[str, ...]:
+    """The words compared (cached: each listed area is compared with every paragraph after it)."""
     s = re.sub(r"^\w+\s+(?:should|must|needs? to|to)\s+", "", s.lower())
-    return re.sub(r"[^\w\s]", " ", s).split()
+    return tuple(re.sub(r"[^\w\s]", " ", s).split())
 
 
 def _similar(a: str, b: str, floor: float = 0.0) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.analysis import Analysis, BlockView, grade_from_text
+from extractors.analysis import Analysis, BlockView, grade_from_text, names_a_grade
 from extractors.rules import lexicon
 from schemas.document import BlockKind
 from schemas.record import Grade, Judgement, OverallJudgement, Provenance
@@ -212,6 +212,8 @@ def _statement_subject_ok(subject: str) -> bool:
 
 
 def _text_judgements(view: BlockView) -> list[Judgement]:
+    if not names_a_grade(view.text):  # every rule below reads a grade from the text
+        return []
     out: list[Judgement] = []
     text = view.text.strip()
     m = _COLON_LINE.match(text)
