@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
@@ -69,10 +70,18 @@ class BlockView:
         return self.block.kind
 
     def has(self, label: str) -> bool:
-        return any(c.label == label for c in self.cues)
+        if not self.cues:
+            return False
+        for c in self.cues:  # noqa: SIM110 (a plain loop: any() over a generator costs 2x here)
+            if c.label == label:
+                return True
+        return False
 
     def first(self, label: str) -> Cue | None:
-        return next((c for c in self.cues if c.label == label), None)
+        for c in self.cues:
+            if c.label == label:
+                return c
+        return None
 
     def starts_with(self, label: str, within: int = 3) -> Cue | None:
         """A cue of this label at (or within a few characters of) the start of the block."""
@@ -82,7 +91,7 @@ class BlockView:
     def sentences(self) -> list[Sentence]:
         """The block's sentences as (text, start offset in the block), computed once."""
         if self._sentences is None:
-            self._sentences = [Sentence(s.text, s.start_char) for s in self.doc.sents] if self.doc is not None else []
+            self._sentences = _sentences(self.doc) if self.doc is not None else []
         return self._sentences
 
     def graded_sentences(self) -> list[Sentence]:
@@ -100,6 +109,22 @@ class BlockView:
             rule=rule,
             confidence=confidence,
         )
+
+
+def _sentences(doc: Doc) -> list[Sentence]:
+    """doc.sents as (text, start char), read from the token arrays (no Span or Token objects)."""
+    text = doc.text
+    if not len(doc):
+        return []
+    idx, length, starts = doc.to_array([IDX, LENGTH, SENT_START]).T.tolist()
+    out = []
+    begin = 0
+    for i in range(1, len(idx) + 1):
+        if i == len(idx) or starts[i] == 1:
+            a, b = idx[begin], idx[i - 1] + length[i - 1]
+            out.append(Sentence(text[a:b], a))
+            begin = i
+    return out
 
 
 @dataclass

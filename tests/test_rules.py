@@ -375,3 +375,15 @@ def test_gate_admits_the_same_groups_span_by_span_as_block_by_block(name):
         spans = [(b.start, b.end) for b in doc.blocks]
         by_spans = gate.admitted_spans(doc.text, doc.text.lower(), spans)
         assert by_spans == [gate.admitted(b.text) for b in doc.blocks], path.name
+
+
+def test_sentences_read_from_token_arrays_equal_doc_sents():
+    from extractors.analysis import Sentence, _sentences
+
+    checked = 0
+    for path in _CORPUS_TEXTS[:12]:
+        for view in analyse(read_bytes(path.read_bytes(), path.name)).blocks:
+            if view.doc is not None:
+                assert _sentences(view.doc) == [Sentence(s.text, s.start_char) for s in view.doc.sents]
+                checked += 1
+    assert checked > 50
