@@ -1,5 +1,8 @@
 """Imported once by the worker pool's fork server: pay for spaCy, the readers and the rules before forking.
 
+Everything a worker runs must be imported here: a module first imported in a worker is imported
+again by every worker of every run (pipeline.workers pulls in duckdb and pyarrow: ~70 ms).
+
 Importing is not all of it: the first extraction in a process builds the spaCy pipeline, compiles
 the rules' regular expressions and fills the lexicon caches (measured ~60 ms a worker). One small
 letter extracted here, once, leaves all of that in the fork server, and every worker it forks
@@ -11,7 +14,7 @@ from extractors.nlp import build_nlp
 from extractors.readers import read_bytes, read_document  # noqa: F401
 from extractors.readers.docx import read_docx  # noqa: F401
 from extractors.readers.pdf import read_pdf  # noqa: F401
-from pipeline import rows
+from pipeline import rows, workers  # noqa: F401 (workers: the worker's own code, and through it duckdb and pyarrow)
 
 WARM_UP_LETTER = """\
 Ofsted
