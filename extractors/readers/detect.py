@@ -9,6 +9,8 @@ from extractors.errors import CorruptFile, EmptyFile, LegacyDoc, UnsupportedForm
 from schemas.document import Format
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Control bytes that mark binary content: below 32, except tab, newline, form feed and carriage return.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _BINARY_MAGICS = {
     b"\x89PNG": "PNG image",
     b"\xff\xd8\xff": "JPEG image",
@@ -58,5 +60,5 @@ def _looks_like_text(data: bytes) -> bool:
     if b"\x00" in sample:
         # UTF-16 text carries NULs; accept it only with a byte-order mark.
         return sample.startswith((b"\xff\xfe", b"\xfe\xff"))
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls <= max(2, len(sample) // 200)

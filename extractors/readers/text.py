@@ -11,6 +11,7 @@ from schemas.document import Format
 _FALLBACKS = ("cp1252", "latin-1")
 # A list marker followed by a tab ("\uf0b7\tText", "1.\tText") is a bullet, not a two-column table row.
 _COLUMN_GAP = re.compile(r"\S {4,}\S")
+_GAP_CELL = re.compile(r"\S(?:.*?\S)?(?=\s{4,}|\s*$)")
 _MARKER_TAB = re.compile(r"^\s*(?:[-–—•·▪●○◦*\uf0b7\uf0a7\uf076\uf0d8\uf0fc§o]|\(?\w{1,3}[.)])\t(?!.*\t)")
 
 
@@ -39,34 +40,36 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
 def read_text(data: bytes) -> RawDocument:
     """Read a text file into lines; a blank line marks a new paragraph, a form feed a new page."""
     text, encoding, warnings = decode(data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines: list[Line] = []
     page = 1
     blank_before = True
-    offset = 0
+    start = 0  # raw offset of the current piece; each piece is followed by one "\n" or "\f"
     for raw in text.split("\n"):
-        start = offset
-        offset += len(raw) + 1
-        pieces = raw.split("\f")
-        for k, piece in enumerate(pieces):
+        for k, piece in enumerate(raw.split("\f") if "\f" in raw else (raw,)):
             if k:
                 page += 1
                 blank_before = True
-            if not piece.strip():
+            stripped = piece.strip()
+            if not stripped:
                 blank_before = True
                 start += len(piece) + 1
                 continue
             cells: tuple[tuple[str, int], ...] = ()
             hint = Hint.NONE
-            if "\t" in piece.strip() and not _MARKER_TAB.match(piece):
+            # The cheap substring tests only skip regexes that could not match without them.
+            if "\t" in stripped and not _MARKER_TAB.match(piece):
                 cells = _cells(piece, start)
                 hint = Hint.TABLE_ROW if len(cells) > 1 else Hint.NONE
-            elif _COLUMN_GAP.search(piece.strip()):
+            elif "    " in stripped and _COLUMN_GAP.search(stripped):
                 cells = _gap_cells(piece, start)
                 hint = Hint.TABLE_ROW if len(cells) > 1 else Hint.NONE
-            lead = piece[: len(piece) - len(piece.lstrip(" \t"))].replace("\t", "    ")
-            indent = min(3, len(lead) // 2)
-            lines.append(Line(piece, page, start, para_start=blank_before, hint=hint, indent=indent, cells=cells))
+            indent = 0
+            if piece[0] in " \t":
+                lead = piece[: len(piece) - len(piece.lstrip(" \t"))].replace("\t", "    ")
+                indent = min(3, len(lead) // 2)
+            lines.append(Line(piece, page, start, blank_before, hint, indent, cells))
             blank_before = False
             start += len(piece) + 1
     return RawDocument(Format.TXT, text, lines, page_count=page, encoding=encoding, warnings=warnings)
@@ -74,7 +77,7 @@ def read_text(data: bytes) -> RawDocument:
 
 def _gap_cells(line: str, start: int) -> tuple[tuple[str, int], ...]:
     """Cells of a column-aligned line (pdftotext -layout): text runs separated by 4+ spaces."""
-    return tuple((m.group(), start + m.start()) for m in re.finditer(r"\S(?:.*?\S)?(?=\s{4,}|\s*$)", line))
+    return tuple((m.group(), start + m.start()) for m in _GAP_CELL.finditer(line))
 
 
 def _cells(line: str, start: int) -> tuple[tuple[str, int], ...]:
