@@ -6,7 +6,9 @@
 What it measures (README.md, "Benchmark", has a table from this machine):
 - per format (txt, docx, pdf): documents/s and pages/s of `run_ingest` with workers=1 on a fresh
   database, counting only the time above the fixed start-up of an empty ingest, against the floor
-  on the same files (bench/floors.py: read only, one process); the ratio pipeline/floor; and where
+  on the same files (bench/floors.py: read only, one process, one pass: the text floor's tokenizer
+  cache starts empty, as the pipeline's fresh parser process does; the warm-cache floor of a reused
+  tokenizer is reported beside it); the ratio pipeline/floor; and where
   the pipeline's time goes (the project's reader, then extraction, in process);
 - the fixed start-up: an ingest of an empty folder through run_ingest, through the Prefect flow
   (first run in the process, which starts Prefect's temporary server, and later runs), and the
@@ -234,13 +236,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             b.log(f"{fmt}: floor and pipeline, {n} documents x {repeats}")
             floors.warm_up(fmt, files[fmt][0])
             # Floors take well under a second: more repeats, as a short timing is the noisiest.
-            floor_s = [floors.floor_seconds(fmt, files[fmt]) for _ in range(1 if quick_mode else max(5, repeats))]
+            floor_reps = 1 if quick_mode else max(5, repeats)
+            floor_s = [floors.floor_seconds(fmt, files[fmt]) for _ in range(floor_reps)]
+            # The same reader reused pass after pass (text: tokenizer cache warm): reported, not the target's.
+            floors.floor_seconds(fmt, files[fmt], fresh=False)
+            floor_warm_s = [floors.floor_seconds(fmt, files[fmt], fresh=False) for _ in range(floor_reps)]
             pipe_s = []
             for _ in range(repeats):
                 seconds, summary = b.ingest([dirs[fmt]])
                 check(summary, n, f"{fmt} pipeline")
                 pipe_s.append(seconds)
             samples[f"floor_{fmt}"], samples[f"pipeline_{fmt}"] = floor_s, pipe_s
+            samples[f"floor_warm_{fmt}"] = floor_warm_s
             samples[f"reader_{fmt}"], samples[f"extract_{fmt}"] = breakdown(files[fmt], repeats)
             f_s, p_wall = median(floor_s), median(pipe_s)
             p_s = max(p_wall - plain_empty, 1e-9)
@@ -256,6 +263,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "floor_docs_per_s": n / f_s,
                 "floor_pages_per_s": pages[fmt] / f_s,
                 "ratio": ratio,
+                "floor_warm_s": median(floor_warm_s),
+                "ratio_warm_floor": median(floor_warm_s) / p_s,
                 "target": TARGETS[fmt],
                 "meets_target": ratio >= TARGETS[fmt],
                 # Where the time goes, in this process (no pool, no rows, no database): reader, extraction.
@@ -350,14 +359,15 @@ def table(r: dict[str, Any]) -> str:
         f"{r['startup']['run_ingest_empty_s']:.2f} s of an empty ingest; pages = pages of the PDF rendering)",
         "",
         "| format | docs | pages | pipeline docs/s | pipeline pages/s | floor docs/s | floor pages/s "
-        "| pipeline / floor | target | met |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| pipeline / floor | target | met | warm-cache floor docs/s | pipeline / warm-cache floor |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for fmt, f in r["formats"].items():
         out.append(
             f"| {fmt} | {f['docs']} | {f['pages']} | {_f(f['pipeline_docs_per_s'])} | {_f(f['pipeline_pages_per_s'])} "
             f"| {_f(f['floor_docs_per_s'])} | {_f(f['floor_pages_per_s'])} | {f['ratio']:.3f} | >= {f['target']} "
-            f"| {'yes' if f['meets_target'] else 'no'} |"
+            f"| {'yes' if f['meets_target'] else 'no'} | {_f(f['docs'] / f['floor_warm_s'])} "
+            f"| {f['ratio_warm_floor']:.3f} |"
         )
     out += [
         "",
