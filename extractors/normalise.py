@@ -21,6 +21,18 @@ from pathlib import PurePath
 from extractors.readers.base import Hint, Line, RawDocument
 from schemas.document import BlockKind, Document, Format
 
+# Enum members as plain constants: looking a member up on its class costs ~150 ns in Python 3.11,
+# and the assembly loop would do that a dozen times a line.
+_H_NONE, _H_HEADING, _H_BULLET, _H_ROW = Hint.NONE, Hint.HEADING, Hint.BULLET, Hint.TABLE_ROW
+_K_PARAGRAPH, _K_HEADING, _K_BULLET, _K_ROW = (
+    BlockKind.PARAGRAPH,
+    BlockKind.HEADING,
+    BlockKind.BULLET,
+    BlockKind.TABLE_ROW,
+)
+_FLOWING = (_K_PARAGRAPH, _K_BULLET)  # blocks a following line may continue
+_BREAKING_HINTS = (_H_HEADING, _H_BULLET, _H_ROW)  # lines that never continue a block
+
 # Glyphs that start a bullet: ASCII dashes and stars, typographic bullets, Wingdings/Symbol
 # private-use glyphs (U+F0B7 and friends) and arrows/ticks Word uses for list levels.
 BULLET_GLYPHS = "-–—•·∙◦▪▫●○■□◆◇►▶➢➤✓✔*\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf02d"
@@ -192,26 +204,26 @@ class _Cleaner:
             None if odd_space else tuple(t for t in _CLEANING_TRIGGERS if t[0] in raw_text and t in raw_text)
         )
 
-    def needs_cleaning(self, stripped: str, text: str, raw_start: int) -> bool:
-        """Whether `_NEEDS_CLEANING` finds anything in `stripped` (the stripped `text`, found at `raw_start`)."""
-        triggers = self.triggers
-        if triggers is None or not self.raw_text.startswith(text, raw_start):
-            return _NEEDS_CLEANING.search(stripped) is not None
-        for t in triggers:
-            if t in stripped:
-                return True
-        if "  " in stripped:
-            return True
-        return "\n" in stripped and (" \n" in stripped or "\n " in stripped or "\n\n" in stripped)
-
     def pieces(self, text: str, raw_start: int) -> list[_Piece]:
-        """The line's pieces: one verbatim piece in the common case, else `_clean_pieces`."""
+        """The line's pieces: one verbatim piece where `_NEEDS_CLEANING` finds nothing, else `_clean_pieces`."""
         stripped = text.strip()
         if not stripped:
             return []
-        if not self.needs_cleaning(stripped, text, raw_start):  # the common case: one verbatim piece
-            return [_Piece(stripped, raw_start + text.index(stripped[0]))]
-        return _clean_pieces(text, raw_start)
+        triggers = self.triggers
+        if triggers is None or not self.raw_text.startswith(text, raw_start):
+            needs_cleaning = _NEEDS_CLEANING.search(stripped) is not None
+        else:
+            needs_cleaning = "  " in stripped or (
+                "\n" in stripped and (" \n" in stripped or "\n " in stripped or "\n\n" in stripped)
+            )
+            if not needs_cleaning:
+                for t in triggers:  # a loop, not any(): this runs for every line
+                    if t in stripped:
+                        needs_cleaning = True
+                        break
+        if needs_cleaning:
+            return _clean_pieces(text, raw_start)
+        return [_Piece(stripped, raw_start + text.index(stripped[0]))]  # the common case: one verbatim piece
 
 
 def _clean_pieces(text: str, raw_start: int) -> list[_Piece]:
@@ -263,7 +275,7 @@ def _split_all_bold_runs(lines: list[Line]) -> list[Line]:
 
 def _split_bold_runs(line: Line) -> list[Line]:
     """Split "TITLE**Subtitle****1. PURPOSE**" (bold runs glued by conversion) into lines."""
-    if line.hint is Hint.TABLE_ROW or not _BOLD_SPLIT.search(line.text):
+    if line.hint is _H_ROW or not _BOLD_SPLIT.search(line.text):
         return [line]
     out, pos = [], 0
     for m in _BOLD_SPLIT.finditer(line.text):
@@ -317,11 +329,11 @@ def _drop_running_heads(lines: list[Line], page_count: int | None) -> list[Line]
     # not list intros) repeated verbatim on at least three pages and 40% of them.
     pages_of: dict[str, set[int]] = {}
     for i, ln in enumerate(lines):
-        if ln.hint is Hint.NONE and ln.page is not None and _running_head_candidate(ln.text):
+        if ln.hint is _H_NONE and ln.page is not None and _running_head_candidate(ln.text):
             pages_of.setdefault(key(i), set()).add(ln.page)
     repeated = {k for k, ps in pages_of.items() if len(ps) >= max(3, int(len(pages) * 0.4 + 0.5))}
     for i, ln in enumerate(lines):
-        if _PAGE_OF.match(ln.text.strip()) or (ln.hint is Hint.NONE and repeated and key(i) in repeated):
+        if _PAGE_OF.match(ln.text.strip()) or (ln.hint is _H_NONE and repeated and key(i) in repeated):
             drop.add(i)
     return [ln for i, ln in enumerate(lines) if i not in drop]
 
@@ -348,7 +360,7 @@ def _wrap_width(lines: list[Line]) -> int:
     into the next line; a list of short complete lines (mastheads, judgement lists) does not.
     The width is the 90th percentile of the body lines' lengths.
     """
-    body = [ln for ln in lines if ln.hint is Hint.NONE]
+    body = [ln for ln in lines if ln.hint is _H_NONE]
     if len(body) < 20:
         return 0
     lengths = [len(ln.text.rstrip()) for ln in body]
@@ -407,19 +419,19 @@ def _lost_marker(prev: _Block | None, first: str) -> bool:
     if prev is None or not first.isupper():
         return False
     # The block's text ends with its last piece's (pieces are never empty).
-    return prev.kind is BlockKind.BULLET or (bool(prev.pieces) and prev.pieces[-1].text.endswith(":"))
+    return prev.kind is _K_BULLET or (bool(prev.pieces) and prev.pieces[-1].text.endswith(":"))
 
 
-def _continues(prev: _Block | None, line: Line, first: str, *, soft_wrapped: bool, short_prev: bool = False) -> bool:
+def _continues(prev: _Block | None, line: Line, first: str, soft_wrapped: bool, short_prev: bool = False) -> bool:
     """Does this line (`first`: its first non-space character) carry on the previous block?
 
     Wrapped lines and sentences broken by a page carry on. `short_prev`: in hard-wrapped text,
     the previous line stopped well short of the wrap width, so it ended its paragraph or list
     line; only a lower-case start still continues it.
     """
-    if prev is None or prev.kind not in (BlockKind.PARAGRAPH, BlockKind.BULLET) or not prev.pieces:
+    if prev is None or prev.kind not in _FLOWING or not prev.pieces:
         return False
-    if line.hint in (Hint.HEADING, Hint.BULLET, Hint.TABLE_ROW):
+    if line.hint in _BREAKING_HINTS:
         return False
     last = prev.pieces[-1].text
     if last.endswith("-") and len(last) > 1 and first.islower():
@@ -428,9 +440,7 @@ def _continues(prev: _Block | None, line: Line, first: str, *, soft_wrapped: boo
         # Wrapped lines carry on, except where layout says otherwise: a line back at the bullet's
         # own indent (not its hanging indent), a capitalised line after a list intro's colon, or
         # one after a line that stopped short of the wrap width.
-        layout_break = (
-            (prev.kind is BlockKind.BULLET and line.indent <= prev.level) or last.endswith((":", "?")) or short_prev
-        )
+        layout_break = (prev.kind is _K_BULLET and line.indent <= prev.level) or last.endswith((":", "?")) or short_prev
         return not ((first.isupper() or first == "(") and layout_break)
     # Otherwise (a new paragraph by layout, or unwrapped text) only an open sentence carried on in
     # lower case continues: a page break or a conversion gap may still split a sentence.
@@ -460,28 +470,24 @@ def _assemble(
     prev_len = 0  # length of the previous physical line (hard-wrapped text: short = line ended there)
     short_at = 0.7 * wrap_width
     pieces_of = cleaner.pieces
+    prev = None  # the last block
     for line in lines:
-        prev = blocks[-1] if blocks else None
         text = line.text
         hint = line.hint
-        if hint is Hint.TABLE_ROW and line.cells:
-            cells = [pieces_of(t, s) for t, s in line.cells]
-            blocks.append(_Block(BlockKind.TABLE_ROW, line.page, cells=cells))
+        if hint is _H_ROW and line.cells:
+            prev = _Block(_K_ROW, line.page, cells=[pieces_of(t, s) for t, s in line.cells])
+            blocks.append(prev)
             continue
         first = text[:1]  # the first non-space character
         indented = first.isspace()
         if indented:
             first = text.lstrip()[:1]
-        bullet = _bullet_marker(text, first)
+        bullet = _bullet_marker(text, first) if first in _BULLET_FIRST or first.isdecimal() else None
         short_prev = False
         if wrap_width:
             short_prev = prev_len < short_at
             prev_len = len(text.strip())
-        if (
-            bullet is None
-            and hint is not Hint.BULLET
-            and _continues(prev, line, first, soft_wrapped=soft_wrapped, short_prev=short_prev)
-        ):
+        if bullet is None and hint is not _H_BULLET and _continues(prev, line, first, soft_wrapped, short_prev):
             pieces = pieces_of(text, line.raw_start)
             if pieces:
                 _append(prev, pieces, hyphenated)
@@ -490,15 +496,16 @@ def _assemble(
             marker, content_at = bullet
             pieces = pieces_of(text[content_at:], line.raw_start + content_at)
             level = line.indent or (1 if marker in _SUB_LEVEL_MARKERS else 0)
-            block = _Block(BlockKind.BULLET, line.page, pieces, level, marker)
-        elif hint is Hint.BULLET or (indented and _lost_marker(prev, first)):
-            block = _Block(BlockKind.BULLET, line.page, pieces_of(text, line.raw_start), line.indent)
+            block = _Block(_K_BULLET, line.page, pieces, level, marker)
+        elif hint is _H_BULLET or (indented and _lost_marker(prev, first)):
+            block = _Block(_K_BULLET, line.page, pieces_of(text, line.raw_start), line.indent)
         else:
-            kind = BlockKind.HEADING if hint is Hint.HEADING else BlockKind.PARAGRAPH
+            kind = _K_HEADING if hint is _H_HEADING else _K_PARAGRAPH
             block = _Block(kind, line.page, pieces_of(text, line.raw_start), line.indent)
         block.standalone = line.para_start
         if block.pieces:
             blocks.append(block)
+            prev = block
     for b in blocks:  # pieces are final now
         b.text = _join(b.pieces)
     return blocks
@@ -519,7 +526,7 @@ def _mark_headings(blocks: list[_Block]) -> list[_Block]:
     last = len(blocks) - 1
     for i, b in enumerate(blocks):
         kind = b.kind
-        if kind is BlockKind.BULLET:
+        if kind is _K_BULLET:
             if not (b.marker and b.marker[0].isdigit()):
                 continue
             nxt = blocks[i + 1] if i < last else None
@@ -529,11 +536,11 @@ def _mark_headings(blocks: list[_Block]) -> list[_Block]:
                 and (nxt is None or (nxt.standalone and not (nxt.marker or "")[:1].isdigit()))
             )  # fmt: skip
             if text.isupper() or short_title:
-                b.kind = BlockKind.HEADING
+                b.kind = _K_HEADING
             elif _long_prose(text):
-                b.kind = BlockKind.PARAGRAPH  # a numbered paragraph of a report, not a list item
+                b.kind = _K_PARAGRAPH  # a numbered paragraph of a report, not a list item
             continue
-        if kind is not BlockKind.PARAGRAPH or not b.standalone:
+        if kind is not _K_PARAGRAPH or not b.standalone:
             continue
         if i < last and not blocks[i + 1].standalone:
             continue
@@ -542,7 +549,7 @@ def _mark_headings(blocks: list[_Block]) -> list[_Block]:
             continue
         if _ends_clause(b.text) or not (words[0][:1].isupper() or words[0][:1].isdigit()):
             continue
-        b.kind = BlockKind.HEADING
+        b.kind = _K_HEADING
     return blocks
 
 
@@ -595,7 +602,7 @@ def _materialise(raw: RawDocument, blocks: list[_Block], *, source_path: str, sh
         if index:
             pos += 1  # the newline between blocks
         start = pos
-        if b.kind is BlockKind.TABLE_ROW:
+        if b.kind is _K_ROW:
             cells = []
             for j, cell in enumerate(b.cells):
                 if j:
