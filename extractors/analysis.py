@@ -56,9 +56,10 @@ class BlockView:
     _sentences: list[Sentence] | None = None
 
     def cell_doc(self, j: int) -> Doc:
-        """The j-th cell as a spaCy doc with sentences (tokenised on first use)."""
+        """The j-th cell as a spaCy doc with sentences (tokenised on first use; no rules run on it)."""
         if j not in self._cell_docs:
-            self._cell_docs[j] = build_nlp()(self.block.cells[j].text)
+            nlp = build_nlp()
+            self._cell_docs[j] = nlp.get_pipe("sentencizer")(nlp.make_doc(self.block.cells[j].text))
         return self._cell_docs[j]
 
     @property

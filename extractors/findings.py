@@ -502,7 +502,7 @@ def _area_from_row(view: BlockView, roles: dict[str, int], timescale: Timescale 
     if "progress" in roles and roles["progress"] < len(cells):
         pj = roles["progress"]
         pcell = cells[pj]
-        doc = view.cell_doc(pj)
+        doc = None if _SPLIT_ITEMS.search(pcell.text) else view.cell_doc(pj)  # sentences only when needed
         for text_, s, e in _split_progress(pcell.text, doc):
             area.evidence.append(
                 Evidence(
