@@ -8,7 +8,7 @@ from pathlib import Path
 from extractors.errors import TooLarge
 from extractors.normalise import normalise
 from extractors.readers.base import RawDocument
-from extractors.readers.detect import detect_format
+from extractors.readers.detect import sniff
 from schemas.document import Document, Format
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -16,7 +16,7 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 
 def read_raw(data: bytes) -> RawDocument:
     """Dispatch bytes to the reader for their real format."""
-    fmt = detect_format(data)
+    fmt, zf = sniff(data)
     if fmt is Format.PDF:
         from extractors.readers.pdf import read_pdf
 
@@ -24,7 +24,7 @@ def read_raw(data: bytes) -> RawDocument:
     if fmt is Format.DOCX:
         from extractors.readers.docx import read_docx
 
-        return read_docx(data)
+        return read_docx(data, zf)
     from extractors.readers.text import read_text
 
     return read_text(data)

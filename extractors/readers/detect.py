@@ -24,11 +24,19 @@ _BINARY_MAGICS = {
 
 def detect_format(data: bytes) -> Format:
     """Return the format of `data` or raise a ReadError naming what it is instead."""
+    fmt, zf = sniff(data)
+    if zf is not None:
+        zf.close()
+    return fmt
+
+
+def sniff(data: bytes) -> tuple[Format, zipfile.ZipFile | None]:
+    """`detect_format`, also handing over a DOCX's open ZIP (the caller closes it): readers need not open it again."""
     if not data.strip():
         raise EmptyFile("the file has no content" if not data else "the file holds only whitespace")
     head = data[:1024]
     if b"%PDF-" in head:
-        return Format.PDF
+        return Format.PDF, None
     if data.startswith(_OLE_MAGIC):
         raise LegacyDoc("an OLE2 compound file (Word 97-2003 or similar)")
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
@@ -37,18 +45,19 @@ def detect_format(data: bytes) -> Format:
         if data.startswith(magic):
             raise UnsupportedFormat(f"this is a {what}")
     if _looks_like_text(data):
-        return Format.TXT
+        return Format.TXT, None
     raise UnsupportedFormat("binary content that is not PDF, DOCX or text")
 
 
-def _zip_format(data: bytes) -> Format:
+def _zip_format(data: bytes) -> tuple[Format, zipfile.ZipFile]:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise CorruptFile(f"a damaged ZIP container ({exc})") from exc
+    names = set(zf.namelist())
     if "word/document.xml" in names:
-        return Format.DOCX
+        return Format.DOCX, zf
+    zf.close()
     if "[Content_Types].xml" in names:
         raise UnsupportedFormat("an Office file that is not a Word document (spreadsheet or slides?)")
     raise UnsupportedFormat("a ZIP archive, not a document")
