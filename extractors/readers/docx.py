@@ -13,8 +13,8 @@ the normaliser still sees them as bullets. Field instructions (w:instrText, e.g.
 are not text and never appear; soft line breaks inside a paragraph become spaces.
 
 python-docx defines what a readable DOCX is, but its object model costs most of a read (its
-element classes, and parsing every XML part, styles.xml alone being ~350 KB in Word's
-templates). So the package is loaded here the way python-docx loads it (`_FastPackage`: the same
+element classes, and parsing every XML part: styles.xml alone is ~350 KB in the template
+python-docx writes documents from). So the package is loaded here the way python-docx loads it (`_FastPackage`: the same
 relationship walk, content types and part classes, every part read and CRC-checked, every XML
 part parsed with python-docx's parser options) and the body read with plain lxml. Wherever that
 load meets anything python-docx might treat differently (a damaged part, a missing styles part,
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import struct
 import threading
@@ -310,6 +311,7 @@ def _parse(xml: bytes) -> etree._Element:
 # style table for a styles part, else True. Bounded, least recently used first out.
 _KNOWN_PARTS: OrderedDict[tuple, object] = OrderedDict()
 _KNOWN_LOCK = threading.Lock()
+os.register_at_fork(after_in_child=lambda: globals().update(_KNOWN_LOCK=threading.Lock()))  # never inherit it held
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 
 
