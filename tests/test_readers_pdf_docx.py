@@ -327,3 +327,35 @@ def test_pdf_reads_are_safe_from_threads():
     with ThreadPoolExecutor(4) as pool:
         texts = list(pool.map(lambda _: read_raw(data).raw_text, range(8)))
     assert len(set(texts)) == 1 and "Area for improvement 1" in texts[0]
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ('w:type="paragraph"', 'w:type="nonsense"'),  # a style of a type no reader knows
+        ("<w:styles ", "<w:notstyles "),  # a styles part whose root is not <w:styles>
+    ],
+)
+def test_docx_with_damaged_styles_is_corrupt_not_a_crash(old, new):
+    """A damaged styles part is a read error (E103), never an exception that escapes the reader."""
+    import docx
+
+    buf = io.BytesIO()
+    d = docx.Document()
+    d.add_paragraph("Areas for improvement")
+    d.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/styles.xml":
+                text = data.decode("utf-8")
+                assert old in text
+                data = (
+                    text.replace(old, new, 1)
+                    .replace("</w:styles>", "</w:notstyles>" if "notstyles" in new else "</w:styles>")
+                    .encode()
+                )
+            zout.writestr(item, data)
+    with pytest.raises(CorruptFile):
+        read_raw(out.getvalue())

@@ -124,8 +124,9 @@ def _read_with_python_docx(data: bytes) -> RawDocument:
         body = document.element.body
     except Exception as exc:  # python-docx raises KeyError, lxml errors, etc.: all mean damage.
         raise CorruptFile(f"python-docx could not open it ({type(exc).__name__}: {exc})") from exc
-    reader = _BodyReader(_DocxStyles(document).kind)
     try:
+        # A style with no or an unknown type, a styles part that is not <w:styles>: damage too.
+        reader = _BodyReader(_DocxStyles(document).kind)
         reader.read(body)
     except Exception as exc:
         raise CorruptFile(f"malformed document body ({type(exc).__name__}: {exc})") from exc
