@@ -247,8 +247,11 @@ class Database:
             [run_id, datetime.now(UTC), list(paths), extractor_version],
         )
 
-    def finish_run(self, run_id: str, status: str, counts: dict[str, int], message: str | None = None) -> None:
-        """Close the run's row, then recompute area_links so lineage covers every document loaded so far."""
+    def finish_run(
+        self, run_id: str, status: str, counts: dict[str, int], message: str | None = None, refresh_links: bool = True
+    ) -> None:
+        """Close the run's row, then (unless told nothing changed) recompute area_links so lineage
+        covers every document loaded so far."""
         self._execute(
             "UPDATE runs SET finished_at = ?, status = ?, message = ?, n_files = ?, n_new = ?, n_updated = ?, "
             "n_unchanged = ?, n_failed = ?, n_skipped = ? WHERE run_id = ?",
@@ -265,7 +268,8 @@ class Database:
                 run_id,
             ],
         )
-        self.refresh_area_links()
+        if refresh_links:
+            self.refresh_area_links()
 
     # -- area lineage -----------------------------------------------------------------------
 

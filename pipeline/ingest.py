@@ -367,7 +367,9 @@ def ingest_run(db: Database, paths: Sequence[str | Path]) -> Iterator[IngestSumm
     """Record a run in `runs` around the body: completed with its counts, or failed with the reason."""
     run_id = new_run_id()
     started = time.perf_counter()
-    db.interrupt_stale_runs()  # a run killed mid-way left its row 'running'
+    # A run killed mid-way left its row 'running', and maybe batches loaded after the last refresh
+    # of area_links: this run refreshes them even if it loads nothing.
+    stale = db.interrupt_stale_runs()
     db.start_run(run_id, [str(p) for p in paths], EXTRACTOR_VERSION)
     summary = IngestSummary(run_id=run_id, db_path=str(db.path))
     try:
@@ -379,7 +381,9 @@ def ingest_run(db: Database, paths: Sequence[str | Path]) -> Iterator[IngestSumm
             db.finish_run(run_id, "failed", summary.counts(), message=f"{type(exc).__name__}: {exc}")
         raise
     summary.seconds = time.perf_counter() - started
-    db.finish_run(run_id, "completed", summary.counts())
+    # area_links derive from the stored areas: an unchanged rerun leaves them as they are.
+    changed = bool(stale or summary.n_new or summary.n_updated)
+    db.finish_run(run_id, "completed", summary.counts(), refresh_links=changed)
     summary.rows_total = db.row_counts()
 
 

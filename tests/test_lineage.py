@@ -120,15 +120,29 @@ def test_area_history_follows_one_area_across_three_visits(archive):
     ]
 
 
-def test_links_are_recomputed_by_every_run_and_stay_the_same(archive, tmp_path):
+def test_links_are_recomputed_by_every_run_that_loads_and_stay_the_same(archive, tmp_path):
     db = tmp_path / "again.duckdb"
     run_ingest([ARCHIVE_DIRS[0]], db)  # the Northfield documents only
     first = named_links(str(db))
     assert len(first) == 5
     with Database.open(db) as database:
         database._execute("DELETE FROM area_links")
-    run_ingest(list(ARCHIVE_DIRS), db)  # nothing new to parse: the run still refreshes the links
+    run_ingest(list(ARCHIVE_DIRS), db)  # the other documents are new: the run refreshes the links
     assert named_links(str(db)) == first
     with Database.open(db) as database:
         assert database.refresh_area_links(min_similarity=1.01) == 0  # nothing is that similar
         assert database.refresh_area_links() == 5
+
+
+def test_an_unchanged_rerun_keeps_the_links_and_a_run_after_a_killed_one_refreshes_them(tmp_path):
+    db = tmp_path / "rerun.duckdb"
+    run_ingest([ARCHIVE_DIRS[0]], db)
+    first = named_links(str(db))
+    with Database.open(db) as database:
+        database._execute("DELETE FROM area_links")
+    run_ingest([ARCHIVE_DIRS[0]], db)  # nothing loaded: area_links is not recomputed (the marker stays)
+    assert named_links(str(db)) == set()
+    with Database.open(db) as database:  # a run killed after its loads leaves its row "running"
+        database.start_run("killed", ["x"], "v")
+    run_ingest([ARCHIVE_DIRS[0]], db)
+    assert named_links(str(db)) == first
