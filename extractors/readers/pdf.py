@@ -26,7 +26,7 @@ import struct
 import threading
 from bisect import bisect_left, bisect_right
 from itertools import compress, repeat
-from operator import add, eq, gt, lt, ne, not_, sub, truediv
+from operator import add, eq, gt, itemgetter, lt, ne, not_, sub, truediv
 from typing import NamedTuple
 
 import pypdfium2 as pdfium
@@ -72,6 +72,10 @@ class _Seg(NamedTuple):
     size: float
 
 
+# Builds a _Seg from a tuple without NamedTuple's Python-level __new__ (split runs it per line).
+_new_seg = tuple.__new__
+
+
 class _PhysLine:
     """A physical line in reading order: its segments (cells) and how to emit it.
 
@@ -85,7 +89,13 @@ class _PhysLine:
         self.hint = hint
         self.column_start = False
         self.cells_from_table = cells_from_table or []
-        self.set_segs(segs)
+        if len(segs) == 1:  # most lines: set_segs inlined, a line is built once per page and pass
+            self.segs = segs
+            _, self.x0, _, self.bottom, self.top, baseline, self.size = segs[0]
+            self.baseline = baseline
+            self.key = (-round(baseline, 1), self.x0)
+        else:
+            self.set_segs(segs)
 
     def set_segs(self, segs: list[_Seg]) -> None:
         self.segs = segs
@@ -198,17 +208,17 @@ class _Boxes:
         self.raw = textpage.raw
         self.handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
         self._one = (ctypes.c_float * 4)()  # an FS_RECTF: left, top, right, bottom
-        self._known: dict[int, tuple[float, float, float, float] | None] = {}
+        self.known: dict[int, tuple[float, float, float, float] | None] = {}
 
     def loose(self, i: int) -> tuple[float, float, float, float] | None:
         """(left, bottom, right, top) of char i's font box, or None for generated chars."""
-        box = self._known.get(i, _UNKNOWN)
+        box = self.known.get(i, _UNKNOWN)
         if box is _UNKNOWN:
             box = None
             if _GET_LOOSE_BOX(self.handle, i, ctypes.addressof(self._one)):
                 left, top, right, bottom = self._one
                 box = (left, bottom, right, top)
-            self._known[i] = box
+            self.known[i] = box
         return box
 
     def loose_many(self, indices: list[int]) -> list[tuple[float, float, float, float] | None]:
@@ -218,15 +228,10 @@ class _Boxes:
         base = ctypes.addressof(buf)
         found = list(map(_GET_LOOSE_BOX, repeat(self.handle, n), indices, range(base, base + 16 * n, 16)))
         values = buf[: 4 * n]
-        out = []
-        known = self._known
-        for k, i in enumerate(indices):
-            box = None
-            if found[k]:
-                j = 4 * k
-                box = (values[j], values[j + 3], values[j + 2], values[j + 1])
-            known[i] = box
-            out.append(box)
+        out: list = list(zip(values[0::4], values[3::4], values[2::4], values[1::4], strict=True))
+        if not all(found):
+            out = [box if ok else None for box, ok in zip(out, found, strict=True)]
+        self.known.update(zip(indices, out, strict=True))
         return out
 
     def origins_y(self, indices: list[int]) -> list[float | None]:
@@ -317,7 +322,7 @@ def _split_lines(text: str, boxes: _Boxes, rects, spans: list[tuple[int, int, fl
 
     Appends each line's char range and vertical extent to `spans` (the table finder's index).
     """
-    by_centre = sorted(((r[1] + r[3]) / 2, r) for r in rects)
+    by_centre = sorted(zip([(r[1] + r[3]) / 2 for r in rects], rects, strict=True))
     centres = [c for c, _ in by_centre]
     # Pieces of a page without control chars need no cleaning beyond the strip.
     clean = _clean if _DIRTY.search(text) else str.strip
@@ -346,12 +351,15 @@ def _split_lines(text: str, boxes: _Boxes, rects, spans: list[tuple[int, int, fl
         size = max(top - bottom, 1.0)
         # PDFium's text rectangles (one per run) whose centre is in this line's band.
         lo, hi = bisect_left(centres, bottom - 0.5), bisect_right(centres, top + 0.5)
-        line_rects = [r for _, r in by_centre[lo:hi] if r[2] > left - 1 and r[0] < right + 1]
-        cuts = _cuts(text, first, last + 1, boxes, line_rects, size) if len(line_rects) > 1 else None
+        cuts = None
+        if hi - lo > 1:
+            line_rects = [r for _, r in by_centre[lo:hi] if r[2] > left - 1 and r[0] < right + 1]
+            if len(line_rects) > 1:
+                cuts = _cuts(text, first, last + 1, boxes, line_rects, size)
         if not cuts:  # one segment, from the first to the last non-space char
             piece = clean(text[first : last + 1])
             if piece:
-                out.append(_PhysLine([_Seg(piece, left, right, bottom, top, base, size)]))
+                out.append(_PhysLine([_new_seg(_Seg, (piece, left, right, bottom, top, base, size))]))
             continue
         segs = []
         for s, e in zip([first, *cuts], [*cuts, last + 1], strict=True):
@@ -406,8 +414,9 @@ def _cuts(text: str, a: int, b: int, boxes: _Boxes, rects, size: float) -> list[
         return []
     gap_min = SEGMENT_GAP_EM * size
     cuts: list[int] = []
-    ordered = sorted(rects, key=lambda r: r[0])
+    ordered = sorted(rects, key=itemgetter(0))
     pos = a
+    known, loose = boxes.known, boxes.loose
     for prev, nxt in zip(ordered, ordered[1:], strict=False):
         if nxt[0] - prev[2] < gap_min:
             continue
@@ -416,7 +425,9 @@ def _cuts(text: str, a: int, b: int, boxes: _Boxes, rects, size: float) -> list[
         for i in range(pos, b):
             if text[i].isspace():
                 continue
-            box = boxes.loose(i)
+            box = known.get(i, _UNKNOWN)
+            if box is _UNKNOWN:
+                box = loose(i)
             if box is not None and box[0] >= middle:
                 cuts.append(i)
                 pos = i
@@ -637,8 +648,8 @@ OVERLAP_SHARE = 0.25
 # A run of chars reads as it stands when every char is at least MIN_WIDTH wide and overlaps the
 # next by at most OVERLAP_TOLERANCE (pt): then x0s and centres rise along it, and no two of
 # its chars overlap by OVERLAP_SHARE (MIN_WIDTH * OVERLAP_SHARE >= OVERLAP_TOLERANCE).
-MIN_WIDTH = 0.2
-OVERLAP_TOLERANCE = 0.05
+MIN_WIDTH = 0.8
+OVERLAP_TOLERANCE = 0.2
 
 # An edge: (x0, x1, top, bottom, width, height), pdfplumber's keys, top-left coordinates.
 _Edge = tuple[float, float, float, float, float, float]
@@ -934,10 +945,14 @@ def _intersections(edges: tuple[list[_Edge], list[_Edge]]) -> dict[tuple[float, 
     """pdfplumber's edges_to_intersections: (x, top) -> (vertical edge boxes, horizontal edge boxes)."""
     v_edges, h_edges = edges
     tol = INTERSECTION_TOLERANCE
+    h_edges = sorted(h_edges, key=itemgetter(2))
+    h_tops = [h[2] for h in h_edges]
     found: dict[tuple[float, float], tuple[set, set]] = {}
     for v in v_edges:
         vx, vtop, vbottom = v[0], v[2], v[3]
-        for h in h_edges:
+        # Horizontal edges near vtop <= top + tol and vbottom >= top - tol, by bisection (with
+        # a margin for rounding: the test itself is pdfplumber's, below).
+        for h in h_edges[bisect_left(h_tops, vtop - tol - 1e-6) : bisect_right(h_tops, vbottom + tol + 1e-6)]:
             htop = h[2]
             if vtop <= htop + tol and vbottom >= htop - tol and vx >= h[0] - tol and vx <= h[1] + tol:
                 vs, hs = found.setdefault((vx, htop), (set(), set()))
@@ -954,26 +969,26 @@ def _intersections_to_cells(found: dict[tuple[float, float], tuple[set, set]]) -
     for pt in points:
         by_x.setdefault(pt[0], []).append(pt)
         by_y.setdefault(pt[1], []).append(pt)
-
-    def v_connects(p, q) -> bool:
-        return not found[p][0].isdisjoint(found[q][0])
-
-    def h_connects(p, q) -> bool:
-        return not found[p][1].isdisjoint(found[q][1])
-
+    # Points after each one in its column (below it) and in its row (right of it), in order.
+    below_of = {pt: col[k + 1 :] for col in by_x.values() for k, pt in enumerate(col)}
+    right_of = {pt: row[k + 1 :] for row in by_y.values() for k, pt in enumerate(row)}
     cells: list[_Cell] = []
     for pt in points:
-        below = [q for q in by_x[pt[0]] if q > pt]
-        right = [q for q in by_y[pt[1]] if q > pt]
+        v_edges, h_edges = found[pt]
         cell = None
-        for below_pt in below:
-            if not v_connects(pt, below_pt):
+        for below_pt in below_of[pt]:
+            if v_edges.isdisjoint(found[below_pt][0]):
                 continue
-            for right_pt in right:
-                if not h_connects(pt, right_pt):
+            for right_pt in right_of[pt]:
+                if h_edges.isdisjoint(found[right_pt][1]):
                     continue
                 corner = (right_pt[0], below_pt[1])
-                if corner in found and v_connects(corner, right_pt) and h_connects(corner, below_pt):
+                at = found.get(corner)
+                if (
+                    at is not None
+                    and not at[0].isdisjoint(found[right_pt][0])
+                    and not at[1].isdisjoint(found[below_pt][1])
+                ):
                     cell = (pt[0], pt[1], corner[0], corner[1])
                     break
             if cell:
