@@ -19,12 +19,14 @@ reader does not strip bullet glyphs, running headers, footers or page numbers: t
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import io
 import re
 import struct
 import threading
 from bisect import bisect_left, bisect_right
+from functools import cached_property
 from itertools import compress, repeat
 from operator import add, eq, gt, itemgetter, lt, ne, not_, sub, truediv
 from typing import NamedTuple
@@ -585,7 +587,10 @@ class _Plumber:
 
     def close(self) -> None:
         if self.pdf is not None:
-            self.pdf.close()
+            # pdfplumber builds every page to close it; on a damaged file that can raise (seen:
+            # MalformedPDFException, TypeError), and the read is done by then.
+            with contextlib.suppress(Exception):
+                self.pdf.close()
 
     def tables(self, index: int, warnings: list[str]) -> list[_Table]:
         """pdfplumber's ruled tables on a page; none (and a warning) if it fails."""
@@ -641,7 +646,7 @@ _LIGATURE_TABLE = str.maketrans(LIGATURES)
 # Chars whose pdfminer text PDFium does not tell us: soft hyphens, replacement and control chars.
 _UNSURE_CHARS = re.compile(r"[\x00-\x01\x03-\x08\x0e-\x1f\x7f\xad\ufffd\uffff]")
 # PDFium rewrites a hyphen that ends a line as U+0002 (U+FFFE in the page text); pdfminer keeps it.
-_LINE_END_HYPHEN = {"\x02": "-", "\ufffe": "-"}
+_LINE_END_HYPHEN = str.maketrans({"\x02": "-", "\ufffe": "-"})
 # Two chars of a line overlapping by more than this share of the narrower one: overprinted text,
 # where PDFium drops a char that repeats one within 0.07 em and pdfminer keeps both.
 OVERLAP_SHARE = 0.25
@@ -1036,15 +1041,16 @@ def _bbox_of(cells) -> _Cell:
 class _TableChars:
     """Page chars on the PDFium lines that reach the tables' bands (PDFium y ranges), in page order.
 
-    Parallel lists, as pdfplumber's char dicts hold them: text, x0, x1, top (top-left coords),
-    and the box centre (h, v) that pdfplumber's centre-in-cell test reads. Boxes are PDFium's
-    loose boxes. PDFium's generated spaces and line breaks (zero-width boxes) are left out:
-    pdfminer has no such chars.
+    Parallel sequences, as pdfplumber's char dicts hold them: text (a str), x0, x1, top
+    (top-left coords) and the box centre (h, v) that pdfplumber's centre-in-cell test reads;
+    top and v are computed only if a cell needs them char by char. Boxes are PDFium's loose
+    boxes. PDFium's generated spaces and line breaks (zero-width boxes) are left out: pdfminer
+    has no such chars.
 
-    `runs` holds each PDFium line's chars as (start, end, plain, gaps); a plain run has one top,
-    positive widths and no overlaps, so its chars already sit in x order and a cell holds a
-    contiguous slice of it; `gaps` are the chars that follow a gap of more than 3 pt (where
-    pdfplumber starts a new word).
+    `runs` holds each PDFium line's chars as (start, end, plain, gaps, top, centre); a plain run
+    has one top and bottom, wide enough chars and no overlaps, so its chars already sit in x
+    order and a cell holds a contiguous slice of it; `gaps` are the chars that follow a gap of
+    more than 3 pt (where pdfplumber starts a new word).
     """
 
     def __init__(self, boxes: _Boxes, text: str, spans, height: float, bands) -> None:
@@ -1067,7 +1073,7 @@ class _TableChars:
         found = list(map(_GET_LOOSE_BOX, repeat(handle, n), indices, range(base, base + 16 * n, 16)))
         values = buf[: 4 * n]
         x0, top, x1, bottom = values[0::4], values[1::4], values[2::4], values[3::4]
-        chars = list("".join(text[a:b] for a, b in band))
+        chars = list("".join(text[a:b] for a, b in band))  # joined again once generated ones are out
         # Boxless or zero-width chars: PDFium's generated spaces and line breaks, or unsure.
         generated = set()
         for k in sorted({*compress(range(n), map(not_, found)), *compress(range(n), map(eq, x0, x1))}):
@@ -1082,26 +1088,33 @@ class _TableChars:
             chars, x0, x1, top, bottom = (list(compress(seq, keep)) for seq in (chars, x0, x1, top, bottom))
             dropped = sorted(generated)
             lines = [(p - bisect_left(dropped, p), q - bisect_left(dropped, q)) for p, q in lines]
-        if _LINE_END_HYPHEN.keys() & set(chars):
-            chars = [_LINE_END_HYPHEN.get(ch, ch) for ch in chars]
-        self.text = chars
-        self.x0, self.x1 = x0, x1
-        self.top = list(map(sub, repeat(height), top))
-        bottom = list(map(sub, repeat(height), bottom))
+        self.text = "".join(chars).translate(_LINE_END_HYPHEN)
+        self.height = height
+        self.x0, self.x1, self._top, self._bottom = x0, x1, top, bottom  # PDFium's y up, for now
         self.h = list(map(truediv, map(add, x0, x1), repeat(2)))
-        self.v = list(map(truediv, map(add, self.top, bottom), repeat(2)))
         self.runs = self._runs(lines)
 
-    def _runs(self, lines: list[tuple[int, int]]) -> list[tuple[int, int, bool, list[int]]]:
-        """Each line's chars as runs, split where the top or centre changes or a char overlaps
-        the one before; a run is plain when every char in it is at least MIN_WIDTH wide."""
-        top, v, x0, x1 = self.top, self.v, self.x0, self.x1
+    @cached_property
+    def top(self) -> list[float]:
+        """Each char's top, top-left coords (pdfplumber's `top`)."""
+        return list(map(sub, repeat(self.height), self._top))
+
+    @cached_property
+    def v(self) -> list[float]:
+        """Each char's vertical centre, top-left coords."""
+        return list(map(truediv, map(add, self.top, map(sub, repeat(self.height), self._bottom)), repeat(2)))
+
+    def _runs(self, lines: list[tuple[int, int]]) -> list[tuple[int, int, bool, list[int], float, float]]:
+        """Each line's chars as runs (start, end, plain, gaps, top, centre), split where the top or
+        bottom changes or a char overlaps the one before; a run is plain when every char in it is
+        at least MIN_WIDTH wide (its top and centre are then its first char's)."""
+        top, bottom, x0, x1, height = self._top, self._bottom, self.x0, self.x1, self.height
         n = len(top)
         gaps = list(map(sub, x0[1:], x1[: n - 1]))  # gaps[k - 1]: from char k - 1 to char k
         breaks = sorted(
             {
                 *compress(range(1, n), map(ne, top[1:], top[: n - 1])),
-                *compress(range(1, n), map(ne, v[1:], v[: n - 1])),
+                *compress(range(1, n), map(ne, bottom[1:], bottom[: n - 1])),
                 *compress(range(1, n), map(lt, gaps, repeat(-OVERLAP_TOLERANCE))),
             }
         )
@@ -1113,8 +1126,12 @@ class _TableChars:
             for a, b in zip(starts, [*starts[1:], q], strict=True):
                 if b <= a:
                     continue
-                plain = bisect_left(narrow, a) == bisect_left(narrow, b)
-                runs.append((a, b, plain, wide[bisect_right(wide, a) : bisect_left(wide, b)] if plain else []))
+                if bisect_left(narrow, a) == bisect_left(narrow, b):
+                    run_top = height - top[a]
+                    centre = (run_top + (height - bottom[a])) / 2
+                    runs.append((a, b, True, wide[bisect_right(wide, a) : bisect_left(wide, b)], run_top, centre))
+                else:
+                    runs.append((a, b, False, [], 0.0, 0.0))
         return runs
 
 
@@ -1128,24 +1145,25 @@ def _extract_rows(cells: list[_Cell], chars: _TableChars) -> list[tuple[_Cell, l
     by_top: dict[float, dict[float, _Cell]] = {}
     for cell in sorted(cells, key=lambda c: (c[1], c[0])):
         by_top.setdefault(cell[1], {})[cell[0]] = cell
-    h, v = chars.h, chars.v
-    plain = sorted((v[p], p, q, wide) for p, q, ok, wide in chars.runs if ok)
+    h = chars.h
+    plain = sorted((centre, p, q, wide, top) for p, q, ok, wide, top, centre in chars.runs if ok)
     plain_v = [r[0] for r in plain]
-    rough = [(p, q) for p, q, ok, _ in chars.runs if not ok]
+    rough = [(p, q) for p, q, ok, *_ in chars.runs if not ok]
+    v = chars.v if rough else []
     rows = []
     for top in by_top:  # insertion order is top order
         row = [by_top[top].get(x) for x in xs]
         rx0, rtop, rx1, rbottom = _bbox_of(row)
-        slices: list[list[tuple[int, int, list[int]]]] = [[] for _ in row]
+        slices: list[list[tuple[int, int, list[int], float]]] = [[] for _ in row]
         singles: list[list[int]] = [[] for _ in row]
-        for vv, p, q, wide in plain[bisect_left(plain_v, rtop) : bisect_left(plain_v, rbottom)]:
+        for vv, p, q, wide, run_top in plain[bisect_left(plain_v, rtop) : bisect_left(plain_v, rbottom)]:
             if h[q - 1] < rx0 or h[p] >= rx1:
                 continue
             for n, cell in enumerate(row):
                 if cell is not None and cell[1] <= vv < cell[3]:
                     lo, hi = bisect_left(h, cell[0], p, q), bisect_left(h, cell[2], p, q)
                     if lo < hi:
-                        slices[n].append((lo, hi, wide))
+                        slices[n].append((lo, hi, wide, run_top))
         for p, q in rough:
             for k in range(p, q):
                 if rx0 <= h[k] < rx1 and rtop <= v[k] < rbottom:
@@ -1157,18 +1175,17 @@ def _extract_rows(cells: list[_Cell], chars: _TableChars) -> list[tuple[_Cell, l
     return rows
 
 
-def _cell_text_of(slices: list[tuple[int, int, list[int]]], singles: list[int], chars: _TableChars) -> str:
+def _cell_text_of(slices: list[tuple[int, int, list[int], float]], singles: list[int], chars: _TableChars) -> str:
     """A cell's text: slices of plain runs on distinct lines read as they stand, else `_cell_text`."""
-    top = chars.top
     if slices and not singles:
-        line_of = _cluster_ids([top[lo] for lo, _, _ in slices], TEXT_TOLERANCE)
-        if len({line_of[top[lo]] for lo, _, _ in slices}) == len(slices):
+        line_of = _cluster_ids([top for *_, top in slices], TEXT_TOLERANCE)
+        if len({line_of[top] for *_, top in slices}) == len(slices):
             parts = []
-            for lo, hi, wide in sorted(slices, key=lambda s: line_of[top[s[0]]]):
+            for lo, hi, wide, _ in sorted(slices, key=lambda s: line_of[s[3]]):
                 cuts = [k for k in wide if lo < k < hi]
-                parts.extend("".join(chars.text[a:b]) for a, b in zip([lo, *cuts], [*cuts, hi], strict=True))
+                parts.extend(chars.text[a:b] for a, b in zip([lo, *cuts], [*cuts, hi], strict=True))
             return " ".join(" ".join(parts).translate(_LIGATURE_TABLE).split())
-    return _cell_text(sorted([k for lo, hi, _ in slices for k in range(lo, hi)] + singles), chars)
+    return _cell_text(sorted([k for lo, hi, *_ in slices for k in range(lo, hi)] + singles), chars)
 
 
 def _cell_text(ks: list[int], chars: _TableChars) -> str:
