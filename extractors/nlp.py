@@ -147,17 +147,8 @@ class PatternGate:
         return out
 
     def admits(self, text: str) -> bool:
-        if self.always:
-            return True
-        low = text.lower()
-        for word, _, rx in self.checks:  # noqa: SIM110 (a plain loop: any() over a generator costs 2x here)
-            if word in low and rx.search(text):
-                return True
-        return False
-
-    @classmethod
-    def of_files(cls, folder: Path, files: Iterable[str]) -> PatternGate:
-        return cls(p.pattern for f in files for p in load_patterns(folder / f))
+        """Whether any pattern may match in the text."""
+        return bool(self.admitted(text))
 
 
 def _ruler(nlp: Language, name: str, patterns: list[SpanPattern]) -> SpanRuler:
