@@ -158,7 +158,7 @@ def analyse(document: Document) -> Analysis:
     spans = [(v.block.start, v.block.end) for v in todo]
     # Per pipeline step: for a rule component, the gate groups each block admits; else None.
     admitted = [
-        (proc.gate.admitted_spans(text, low, spans) if aligned else [proc.gate.admitted(v.text) for v in todo])
+        (proc.gate.admitted_spans(low, spans) if aligned else [proc.gate.admitted(v.text) for v in todo])
         if isinstance(proc, GatedRuler)
         else None
         for _, proc in nlp.pipeline

@@ -24,7 +24,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from extractors.rules import RULES_DIR, SpanPattern, load_patterns
 
@@ -49,8 +49,17 @@ def _words(spec: dict[str, Any]) -> list[str] | None:
 
 
 def _words_regex(words: list[str]) -> str:
-    alts = "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
-    return rf"(?<!\w)(?:{alts})(?!\w)" if all(w[:1].isalnum() for w in words) else f"(?:{alts})"
+    r"""Any of the words, lowercased (gates search lowercased text), whole words where alphanumeric.
+
+    The left word boundary is tested after the word, by a fixed-width lookbehind (`(?<!\w.{n})`:
+    no word char just before these n chars), not before it: a pattern that starts with literal
+    text lets the regex engine skip ahead to the words' first letters (~7x faster than `(?<!\w)`
+    first, measured on the bench letters, with the same answers).
+    """
+    unique = sorted({w.lower() for w in words}, key=len, reverse=True)
+    if not all(w[:1].isalnum() for w in unique):
+        return "(?:" + "|".join(map(re.escape, unique)) + ")"
+    return "(?:" + "|".join(rf"{re.escape(w)}(?<!\w.{{{len(w)}}})" for w in unique) + r")(?!\w)"
 
 
 def token_pattern_gate(pattern: list[dict[str, Any]]) -> str:
@@ -59,7 +68,8 @@ def token_pattern_gate(pattern: list[dict[str, Any]]) -> str:
     Literal tokens become words with word boundaries (spaCy never splits inside a run of letters or
     digits), other tokens any non-space run; tokens may be separated by spaces or by nothing
     ("evidence:"); an optional token is optional, a repeated one any run of text; IS_SENT_START
-    and other conditions are ignored (they only narrow the pattern). Case is ignored.
+    and other conditions are ignored (they only narrow the pattern). It is searched in lowercased
+    text: its words are lowercased.
     """
     parts = []
     for spec in pattern:
@@ -106,7 +116,7 @@ class PatternGate:
         self.always = [g for g, words in enumerate(by_trigger) if not words]
         # (trigger word, group, regex of the group's gates): one entry per word
         self.checks = [
-            (word, g, re.compile("|".join(f"(?:{gate})" for gate in dict.fromkeys(x for _, x in members)), re.I))
+            (word, g, re.compile("|".join(f"(?:{gate})" for gate in dict.fromkeys(x for _, x in members))))
             for g, (words, members) in enumerate(by_trigger.items())
             for word in words
         ]
@@ -116,12 +126,13 @@ class PatternGate:
         low = text.lower()
         found = set(self.always)
         for word, g, rx in self.checks:
-            if g not in found and word in low and rx.search(text):
+            if g not in found and word in low and rx.search(low):
                 found.add(g)
         return sorted(found)
 
-    def admitted_spans(self, text: str, low: str, spans: Sequence[tuple[int, int]]) -> list[list[int]]:
-        """`admitted` for many spans of one text at once: `low` is text.lower(), of the same length.
+    def admitted_spans(self, low: str, spans: Sequence[tuple[int, int]]) -> list[list[int]]:
+        """`admitted` for many spans of one text at once, given the lowercased text (`low`: as long
+        as the text, so that spans index both).
 
         Each trigger word is looked for once in the whole text (str.find, in C); a span is tested
         against the regex of a group only when one of the group's words lies inside it.
@@ -141,7 +152,7 @@ class PatternGate:
         for (a, b), cands in zip(spans, candidates, strict=True):
             found = set(self.always)
             if cands:
-                piece = text[a:b]
+                piece = low[a:b]
                 found.update(g for g, rx in cands.items() if rx.search(piece))
             out.append(sorted(found))
         return out
@@ -184,14 +195,24 @@ class GatedRuler:
             if CUES_KEY not in doc.spans:
                 doc.spans[CUES_KEY] = []  # as the ruler leaves a doc in which it found nothing
             return doc
-        if self.parts is None:
-            return self.ruler(doc)
-        if len(groups) == 1:
-            matches = self.parts[groups[0]].match(doc)
-        else:
-            matches = sorted({span for g in groups for span in self.parts[g].match(doc)})
-        self.ruler.set_annotations(doc, matches)
+        rulers = [self.ruler] if self.parts is None else [self.parts[g] for g in groups]
+        self.ruler.set_annotations(doc, _matches(rulers, doc))
         return doc
+
+
+def _matches(rulers: list[SpanRuler], doc: Doc) -> list[Span]:
+    """What `SpanRuler.match` returns, for several rulers at once: their spans, deduplicated and
+    sorted. Only non-empty matchers are called (SpanRuler calls both, under a warnings filter that
+    costs as much as a short doc's matching), and a Span is made once per distinct match."""
+    found: set[tuple[int, int, str, str]] = set()
+    for ruler in rulers:
+        labels = ruler._match_label_id_map
+        for matcher in (ruler.matcher, ruler.phrase_matcher):
+            if len(matcher):
+                for key, start, end in matcher(doc):
+                    if start != end:
+                        found.add((start, end, labels[key]["label"], labels[key]["id"]))
+    return sorted(Span(doc, start, end, label=label, span_id=span_id) for start, end, label, span_id in found)
 
 
 def _patterns(patterns_dir: str | None, files: list[str]) -> list[SpanPattern]:
