@@ -281,7 +281,9 @@ def load_batch(db: Database, run_id: str, batch: BatchResult, summary: IngestSum
     written: dict[str, int] = {}
     with db.transaction():
         first_seen = db.first_seen(doc_ids)
-        db.delete_documents(doc_ids)
+        # A document's rows are written with its `documents` row, in one transaction: a content not
+        # in `documents` has no rows to replace (ten DELETEs saved, ~20 ms, on a batch of new ones).
+        db.delete_documents([i for i in doc_ids if i in first_seen])
         merged = R.merge([d.rows for d in docs])
         for row in merged.get("documents", []):
             row["first_seen_run"] = first_seen.get(row["doc_id"], run_id)
