@@ -46,14 +46,19 @@ class ThemeLexicon(BaseModel):
 
 
 def _term_regex(term: str) -> str:
-    words = term.split()
+    r"""A term as a regex over lowercased text: whole words, a trailing "*" any word ending.
+
+    The left word boundary is tested after the first word's letters (`(?<!\w.{n})`), so the regex
+    engine can skip ahead to the first letter (as the rule gates do: extractors/nlp.py).
+    """
     parts = []
-    for w in words:
-        if w.endswith("*"):
-            parts.append(re.escape(w[:-1]) + r"[\w-]*")
-        else:
-            parts.append(re.escape(w))
-    return r"\b" + r"\s+".join(parts) + r"\b"
+    for k, w in enumerate(term.lower().split()):
+        stem = w.removesuffix("*")
+        lit = re.escape(stem)
+        if k == 0:
+            lit = rf"{lit}(?<!\w.{{{len(stem)}}})" if stem[:1].isalnum() or stem[:1] == "_" else rf"\b{lit}"
+        parts.append(lit + (r"[\w-]*" if w.endswith("*") else ""))
+    return r"\s+".join(parts) + r"\b"
 
 
 @lru_cache(maxsize=1)
@@ -62,30 +67,27 @@ def theme_lexicon() -> ThemeLexicon:
 
 
 def _first_word(term: str) -> str:
-    """The literal start of a term's first word (its stem for "supervis*"), case-folded."""
-    return term.split()[0].removesuffix("*").casefold()
+    """The literal start of a term's first word (its stem for "supervis*"), lowercased."""
+    return term.split()[0].removesuffix("*").lower()
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> list[tuple[Theme, tuple[str, ...], re.Pattern[str], list[tuple[str, re.Pattern[str]]]]]:
-    """Per theme: its terms' first words (a substring test, cheapest), one alternation of all its
-    terms (the cheap regex test), and each term on its own."""
-    out = []
-    for t in theme_lexicon().themes:
-        terms = [(term, re.compile(_term_regex(term), re.I)) for term in t.terms]
-        firsts = tuple(dict.fromkeys(_first_word(term) for term in t.terms))
-        out.append((t, firsts, re.compile("|".join(_term_regex(term) for term in t.terms), re.I), terms))
-    return out
+def _compiled() -> list[tuple[Theme, list[tuple[str, str, re.Pattern[str]]]]]:
+    """Per theme, per term: the term, its first word (a substring test, cheapest) and its regex."""
+    return [
+        (t, [(term, _first_word(term), re.compile(_term_regex(term))) for term in t.terms])
+        for t in theme_lexicon().themes
+    ]
 
 
 def classify_themes(text: str) -> list[ThemeMatch]:
     """Every theme whose terms the text mentions, strongest first (pure function)."""
     out = []
-    folded = text.casefold()
-    for theme, firsts, any_term, terms in _compiled():
-        if not any(w in folded for w in firsts) or not any_term.search(text):
+    low = text.lower()
+    for theme, terms in _compiled():
+        hits = sorted({term for term, first, rx in terms if first in low and rx.search(low)})
+        if not hits:
             continue
-        hits = sorted({term for term, rx in terms if rx.search(text)})
         confidence = round(min(1.0, 0.4 + 0.2 * len(hits) + 0.1 * sum(" " in h for h in hits)), 2)
         out.append(
             ThemeMatch(

@@ -74,3 +74,38 @@ def test_lexicon_covers_the_schedule_and_rejects_orphans():
     data["themes"].append({"id": "x.y", "label": "X", "parent": "x", "terms": ["x"]})
     with pytest.raises(ValueError, match="unknown parent"):
         ThemeLexicon.model_validate(data)
+
+
+def _reference_terms(text: str) -> set[str]:
+    """Each term as the plain case-insensitive regex it means: \\b, words, "*" any word ending."""
+    import re
+
+    def rx(term: str) -> str:
+        parts = [re.escape(w[:-1]) + r"[\w-]*" if w.endswith("*") else re.escape(w) for w in term.split()]
+        return r"\b" + r"\s+".join(parts) + r"\b"
+
+    return {term for t in theme_lexicon().themes for term in t.terms if re.search(rx(term), text, re.I)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Supervision of SOCIAL WORKERS is not regular; re-supervision is.",
+        "unsupervised children; child-protection plans and Child Protection enquiries",
+        "The council's complaints, complaint handling and (complaints) process.",
+        "Leaders'   quality\nassurance and audits",
+    ],
+)
+def test_term_regexes_find_what_the_plain_case_insensitive_terms_find(text):
+    found = {term for m in classify_themes(text) for term in m.terms}
+    assert found == _reference_terms(text)
+
+
+def test_term_regexes_agree_with_the_plain_terms_on_every_corpus_line():
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    lines = [ln for p in sorted(corpus.rglob("*.txt")) for ln in p.read_text(encoding="utf-8").splitlines() if ln]
+    assert len(lines) > 1000
+    for line in lines:
+        assert {term for m in classify_themes(line) for term in m.terms} == _reference_terms(line), line
