@@ -106,11 +106,11 @@ def find_title(views: list[BlockView]) -> str | None:
     return None
 
 
-def _count(patterns: list[str], text: str) -> int:
-    """Occurrences of each of the (regex) patterns as whole words, summed."""
+def _count(patterns: list[str], text: str, low: str | None = None) -> int:
+    """Occurrences of each of the (regex) patterns as whole words, summed (`low`: text.lower(), if known)."""
     if not text:
         return 0
-    low = text.lower()
+    low = text.lower() if low is None else low
     n = 0
     for p in patterns:
         rx, prefix = _whole_word(p)
@@ -161,10 +161,61 @@ def literal_prefix(pattern: str) -> str:
     return "".join(out)
 
 
+def required_texts(pattern: str) -> list[tuple[str, ...]]:
+    """Texts every match of the regex contains: per entry, alternatives of which one occurs.
+
+    Read from the top level of the parsed regex: runs of literal characters, and alternations
+    whose every branch starts with literal text. Empty when nothing can be relied on (a
+    case-insensitive regex, or one the parser of this Python reads differently): then the
+    caller's pre-check admits every text.
+    """
+    try:
+        from re import _constants as C
+        from re import _parser
+
+        parsed = _parser.parse(pattern)
+        if parsed.state.flags & re.IGNORECASE:
+            return []
+
+        def lead(items) -> str:
+            chars = []
+            for op, arg in items:
+                if op is not C.LITERAL:
+                    break
+                chars.append(chr(arg))
+            return "".join(chars)
+
+        out: list[tuple[str, ...]] = []
+        run: list[str] = []
+        for op, arg in parsed:
+            if op is C.LITERAL:
+                run.append(chr(arg))
+                continue
+            if run:
+                out.append(("".join(run),))
+                run = []
+            if op is C.BRANCH and all(alts := tuple(lead(branch) for branch in arg[1])):
+                out.append(alts)
+        if run:
+            out.append(("".join(run),))
+        return out
+    except Exception:  # private parser API: any surprise only costs the pre-check
+        return []
+
+
+@lru_cache(maxsize=1)
+def _provider_regexes() -> list[tuple[re.Pattern[str], list[tuple[str, ...]]]]:
+    return [(re.compile(p), required_texts(p)) for p in lexicon().provider_regexes]
+
+
 def find_inspectorate(title: str, opening: str) -> str | None:
     """The inspectorate named in the title or the opening of the document."""
+    low_title, low_opening = title.lower(), opening.lower()
     best = max(
-        ((_count(i.patterns, title) * 3 + _count(i.patterns, opening), i.name) for i in lexicon().inspectorates),
+        (
+            (_count(i.patterns, title, low_title) * 3 + _count(i.patterns, opening, low_opening), i.name)
+            for i in lexicon().inspectorates
+        ),
         default=(0, None),
     )
     return best[1] if best[0] > 0 else None
@@ -173,14 +224,16 @@ def find_inspectorate(title: str, opening: str) -> str | None:
 def find_provider(text: str) -> str | None:
     """The inspected organisation: gazetteer names first, then council/school/trust names by frequency."""
     lex = lexicon()
-    scored = [(_count(p.patterns, text), p.name) for p in lex.providers]
+    low = text.lower()
+    scored = [(_count(p.patterns, text, low), p.name) for p in lex.providers]
     best = max(scored, default=(0, None))
     if best[0] >= 2:
         return best[1]
     counts: Counter[str] = Counter()
-    for rx in lex.provider_regexes:
-        for m in re.finditer(rx, text):
-            counts[m.group().strip()] += 1
+    for rx, needs in _provider_regexes():
+        if all(any(t in text for t in alts) for alts in needs):  # else the regex cannot match
+            for m in rx.finditer(text):
+                counts[m.group().strip()] += 1
     if not counts:
         return best[1] if best[0] else None
     # Group spellings of one body by their place name; report its fullest spelling.

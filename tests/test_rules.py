@@ -364,6 +364,48 @@ def test_lexicon_prefixes_are_necessary():
                 assert m.group().lower().startswith(prefix), (pattern, m.group())
 
 
+@pytest.mark.parametrize(
+    "pattern, required",
+    [
+        ("abc", [("abc",)]),
+        ("ab|cd", [("ab", "cd")]),
+        ("a(b|c)d", [("a",), ("d",)]),
+        ("x?yz", [("yz",)]),
+        ("ab*c", [("a",), ("c",)]),
+        ("(?:Primary|High) (?:School|Academy)", [("Primary", "High"), (" ",), ("School", "Academy")]),
+        ("(?:a|)b", [("b",)]),
+        ("(?i)council", []),
+        ("[A-Z][a-z]+", []),
+    ],
+)
+def test_required_texts(pattern, required):
+    """find_provider skips a regex when one of its required texts is absent: they must be required."""
+    import re
+
+    from extractors.metadata import required_texts
+
+    assert required_texts(pattern) == required
+    for text in ("abc", "acd", "yz", "xyz", "ac", "abbc", "High School", "Primary Academy", "b", "Council", "Ab"):
+        if re.search(pattern, text):
+            assert all(any(t in text for t in alts) for alts in required), text
+
+
+def test_provider_regexes_match_only_where_their_required_texts_occur():
+    import re
+
+    from extractors.metadata import required_texts
+
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in _CORPUS_TEXTS]
+    matched = 0
+    for pattern in lexicon().provider_regexes:
+        required = required_texts(pattern)
+        assert required, pattern  # each has a cheap pre-check
+        for m in (m for t in texts for m in re.finditer(pattern, t)):
+            matched += 1
+            assert all(any(t in m.group() for t in alts) for alts in required), (pattern, m.group())
+    assert matched > 50
+
+
 def test_cues_found_after_text_whose_lowercase_is_longer():
     """ "İ".lower() is two characters: the analysis must not slice a lowercased copy out of line."""
     doc = read_bytes(
