@@ -78,3 +78,24 @@ def test_ingest_without_paths_or_config_says_what_to_do():
     result = runner.invoke(app, ["ingest", "--no-prefect"])
     assert result.exit_code == 2
     assert "give PATH... or a --config file" in result.output
+
+
+def test_ad_hoc_flow_runs_skip_heartbeats_and_leave_the_setting_as_it_was(monkeypatch, tmp_path):
+    """Prefect joins a heartbeat thread that sleeps in 1 s steps at the end of every run (~0.8 s);
+    run_flow turns heartbeats off for its run only (served deployments keep them)."""
+    from prefect.settings import get_current_settings
+
+    from pipeline import flows
+
+    seen = {}
+
+    def fake_flow(**params):
+        seen["heartbeat"] = get_current_settings().flows.heartbeat_frequency
+        return params
+
+    monkeypatch.setattr(flows, "ingest_flow", fake_flow)
+    before = get_current_settings().flows.heartbeat_frequency
+    params = flows.run_flow([str(tmp_path)], str(tmp_path / "x.duckdb"))
+    assert params["paths"] == [str(tmp_path)]
+    assert before is not None and seen["heartbeat"] is None
+    assert get_current_settings().flows.heartbeat_frequency == before
