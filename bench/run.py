@@ -237,15 +237,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             floors.warm_up(fmt, files[fmt][0])
             # Floors take well under a second: more repeats, as a short timing is the noisiest.
             floor_reps = 1 if quick_mode else max(5, repeats)
-            floor_s = [floors.floor_seconds(fmt, files[fmt]) for _ in range(floor_reps)]
+            # Floor and pipeline take turns, so that a slower spell of a shared machine weighs on both.
+            floor_s, pipe_s = [], []
+            for i in range(floor_reps):
+                floor_s.append(floors.floor_seconds(fmt, files[fmt]))
+                if i < repeats:
+                    seconds, summary = b.ingest([dirs[fmt]])
+                    check(summary, n, f"{fmt} pipeline")
+                    pipe_s.append(seconds)
             # The same reader reused pass after pass (text: tokenizer cache warm): reported, not the target's.
             floors.floor_seconds(fmt, files[fmt], fresh=False)
             floor_warm_s = [floors.floor_seconds(fmt, files[fmt], fresh=False) for _ in range(floor_reps)]
-            pipe_s = []
-            for _ in range(repeats):
-                seconds, summary = b.ingest([dirs[fmt]])
-                check(summary, n, f"{fmt} pipeline")
-                pipe_s.append(seconds)
             samples[f"floor_{fmt}"], samples[f"pipeline_{fmt}"] = floor_s, pipe_s
             samples[f"floor_warm_{fmt}"] = floor_warm_s
             samples[f"reader_{fmt}"], samples[f"extract_{fmt}"] = breakdown(files[fmt], repeats)
