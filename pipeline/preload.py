@@ -1,13 +1,18 @@
 """Imported once by the worker pool's fork server: pay for spaCy, the readers and the rules before forking.
 
 Everything a worker runs must be imported here: a module first imported in a worker is imported
-again by every worker of every run (pipeline.workers pulls in duckdb and pyarrow: ~70 ms).
+again by every worker of every run (pipeline.workers pulls in duckdb and pyarrow: ~70 ms; python-docx
+another ~70 ms at a run's first DOCX). pdfplumber is the exception: only a ruled table PDFium cannot
+read with confidence needs it, and importing it would add ~0.2 s to every run's start.
 
 Importing is not all of it: the first extraction in a process builds the spaCy pipeline, compiles
 the rules' regular expressions and fills the lexicon caches (measured ~60 ms a worker). One small
 letter extracted here, once, leaves all of that in the fork server, and every worker it forks
 starts warm.
 """
+
+import docx  # noqa: F401 (python-docx, which the DOCX reader imports on first use: ~70 ms a worker)
+import docx.styles  # noqa: F401 (its BabelFish maps UI style names)
 
 from extractors.extract import extract_record
 from extractors.nlp import build_nlp
