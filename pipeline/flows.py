@@ -1,4 +1,4 @@
-"""The ingest as a Prefect 3 flow: thin tasks over batches of documents, loads in the flow's thread.
+"""The ingest as a Prefect 3 flow: thin tasks over batches of documents, loads by the flow's process.
 
 Each task is one call into pipeline/ingest.py or pipeline/workers.py. Parsing happens in batches
 of `batch_size` documents per task (a task run costs ~30 ms of Prefect time, shared/FACTS.md):
@@ -6,9 +6,13 @@ of `batch_size` documents per task (a task run costs ~30 ms of Prefect time, sha
   flow (per-document time and memory limits, pipeline/workers.py);
 - on Dask (`dask_address`, or `dask_workers` for a local cluster), batches are tasks that the Dask
   task runner spreads over the cluster; each Dask worker parses through its own guarded pool.
-Each finished batch is loaded in its own transaction by the single writer (this process), in the
-task runner's one thread while the next batch parses.
-Only the load retries, and only on a TransientError: a deterministic parse that failed would fail again.
+Each finished batch is loaded in its own transaction by the single writer (this process):
+- locally, in a background thread while the next batch parses (pipeline.ingest.BackgroundLoader,
+  as run_ingest does), with no task run around it: a load of 25 documents takes ~60 ms and a task
+  run would add about half of that again;
+- on Dask, by a load task per batch, as batches complete.
+Only a load is retried, and only on a TransientError (the database was busy: 2 s, then 10 s): a
+deterministic parse that failed would fail again.
 """
 
 from __future__ import annotations
@@ -63,7 +67,13 @@ def parse_batch_remote_task(works: list[ingest.Work], limits: Limits, label: str
     return parse_on_this_host(works, limits)
 
 
-@task(name="load-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient)
+@task(
+    name="load-batch",
+    cache_policy=NO_CACHE,
+    retries=len(ingest.LOAD_RETRY_DELAYS),
+    retry_delay_seconds=list(ingest.LOAD_RETRY_DELAYS),
+    retry_condition_fn=_transient,
+)
 def load_batch_task(
     db: Database, run_id: str, batch: ingest.BatchResult, summary: ingest.IngestSummary
 ) -> dict[str, int]:
@@ -87,31 +97,19 @@ def ingest_flow(
                 for future in as_completed(futures):
                     _load(database, summary, future.result(), progress)
             elif batches:
-                with parser_for(opts) as parser:
-                    _parse_and_load(database, summary, batches, parser, progress)
+                with (
+                    parser_for(opts) as parser,
+                    ingest.BackgroundLoader(
+                        lambda batch: ingest.with_retries(
+                            lambda: ingest.load_batch(database, summary.run_id, batch, summary)
+                        )
+                    ) as loader,
+                ):
+                    for i, works in enumerate(batches):
+                        loader.submit(parse_batch_task(works, parser, f"{i:04d}"))
+                        progress.advance(len(works))
     publish_snapshot(db)  # readers fall back to it while the next run holds the database
     return summary
-
-
-def _parse_and_load(
-    database: Database, summary: ingest.IngestSummary, batches: list[list[ingest.Work]], parser: Any, progress: Progress
-) -> None:
-    """Parse batch k+1 while batch k loads: each load is submitted to the flow's one-thread task
-    runner (pipeline.ingest.BackgroundLoader does the same without Prefect)."""
-    pending = None
-    try:
-        for i, works in enumerate(batches):
-            batch = parse_batch_task(works, parser, f"{i:04d}")
-            if pending is not None:
-                pending.result()
-            pending = load_batch_task.submit(database, summary.run_id, batch, summary)
-            progress.advance(batch.n_works)
-        if pending is not None:
-            pending.result()
-            pending = None
-    finally:
-        if pending is not None:  # the run failed: let the load in flight commit or roll back first
-            pending.wait()
 
 
 def _load(database: Database, summary: ingest.IngestSummary, batch: ingest.BatchResult, progress: Progress) -> None:

@@ -23,7 +23,7 @@ from extractors import EXTRACTOR_VERSION
 from extractors.errors import ExtractionError, MemoryLimit, ReadError
 from pipeline import rows as R
 from pipeline.db import Database, publish_snapshot
-from pipeline.errors import BadArguments
+from pipeline.errors import BadArguments, TransientError
 from pipeline.progress import Progress
 from pipeline.settings import IngestSettings
 
@@ -302,6 +302,21 @@ def load_batch(db: Database, run_id: str, batch: BatchResult, summary: IngestSum
     return written
 
 
+# Waits before retrying a batch load that found the database busy (TransientError), then give up.
+LOAD_RETRY_DELAYS = (2.0, 10.0)
+
+
+def with_retries(load: Callable[[], T], delays: Sequence[float] = LOAD_RETRY_DELAYS) -> T:
+    """Run `load`; when it fails with a TransientError (a busy database: its transaction rolled
+    back), wait and run it again, once per delay. Any other error, or the last one, is raised."""
+    for delay in delays:
+        try:
+            return load()
+        except TransientError:
+            time.sleep(delay)
+    return load()
+
+
 class BackgroundLoader:
     """Loads parsed batches in one background thread, in order, while the next batch parses.
 
@@ -407,7 +422,9 @@ def run_ingest(
             with (
                 Progress(len(the_plan.to_parse), enabled=show_progress) as progress,
                 parser_for(settings) as pool,
-                BackgroundLoader(lambda batch: load_batch(db, summary.run_id, batch, summary)) as loader,
+                BackgroundLoader(
+                    lambda batch: with_retries(lambda: load_batch(db, summary.run_id, batch, summary))
+                ) as loader,
             ):
                 for works in batches(the_plan.to_parse, settings.batch_size):
                     loader.submit(pool.parse_batch(works))

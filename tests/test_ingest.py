@@ -209,3 +209,30 @@ def test_a_killed_run_is_marked_interrupted_by_the_next(letters, db_path):
     run_ingest([letters], db_path)
     statuses = {r["run_id"]: r["status"] for r in runs(db_path)}
     assert statuses["killed-run"] == "interrupted"
+
+
+def test_a_load_that_finds_the_database_busy_is_retried_and_other_errors_are_not():
+    from pipeline.errors import DataError, TransientError
+
+    calls = []
+
+    def busy_twice():
+        calls.append(1)
+        if len(calls) <= 2:
+            raise TransientError("database is locked")
+        return "loaded"
+
+    assert ingest.with_retries(busy_twice, delays=(0, 0)) == "loaded" and len(calls) == 3
+    calls.clear()
+    with pytest.raises(TransientError):
+        ingest.with_retries(lambda: busy_twice() if len(calls) < 9 else None, delays=(0,))
+    assert len(calls) == 2
+
+    def broken():
+        calls.append(1)
+        raise DataError("constraint")
+
+    calls.clear()
+    with pytest.raises(DataError):
+        ingest.with_retries(broken, delays=(0, 0))
+    assert len(calls) == 1
