@@ -288,6 +288,25 @@ def test_gate_admits_every_block_in_which_its_rules_match(name):
     assert checked > 1000 and admitted < checked / 2  # the gate is a real filter, not "admit everything"
 
 
+@pytest.mark.parametrize("name", ["insp_grades", "insp_cues"])
+def test_the_components_match_exactly_as_one_ungated_span_ruler(name):
+    """GatedRuler (its gate, its per-group rulers, nlp._matches) leaves the spans SpanRuler leaves."""
+    nlp, ruler = build_nlp(), _ungated(name)
+    component = nlp.get_pipe(name)
+    matched = 0
+    for path in _CORPUS_TEXTS:
+        for block in read_bytes(path.read_bytes(), path.name).blocks:
+            doc = nlp.get_pipe("sentencizer")(nlp.make_doc(block.text))
+            expected = ruler.match(doc)
+            gated = component(nlp.get_pipe("sentencizer")(nlp.make_doc(block.text)))
+            got = list(gated.spans[CUES_KEY])
+            assert [(s.start, s.end, s.label_, s.id_) for s in got] == [
+                (s.start, s.end, s.label_, s.id_) for s in expected
+            ], block.text
+            matched += bool(expected)
+    assert matched > 100
+
+
 @pytest.mark.parametrize(
     "pattern, text, admits",
     [
