@@ -92,7 +92,7 @@ class BlockView:
     def sentences(self) -> list[Sentence]:
         """The block's sentences as (text, start offset in the block), computed once."""
         if self._sentences is None:
-            self._sentences = _sentences(self.doc) if self.doc is not None else []
+            self._sentences = _sentences(self.doc, self.text) if self.doc is not None else []
         return self._sentences
 
     def graded_sentences(self) -> list[Sentence]:
@@ -112,9 +112,11 @@ class BlockView:
         )
 
 
-def _sentences(doc: Doc) -> list[Sentence]:
-    """doc.sents as (text, start char), read from the token arrays (no Span or Token objects)."""
-    text = doc.text
+def _sentences(doc: Doc, text: str) -> list[Sentence]:
+    """doc.sents as (text, start char), read from the token arrays (no Span or Token objects).
+
+    `text` is the doc's text, as given to the tokenizer (doc.text would rebuild it token by token).
+    """
     if not len(doc):
         return []
     idx, length, starts = doc.to_array([IDX, LENGTH, SENT_START]).T.tolist()

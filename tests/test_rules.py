@@ -452,6 +452,7 @@ def test_sentences_read_from_token_arrays_equal_doc_sents():
     for path in _CORPUS_TEXTS[:12]:
         for view in analyse(read_bytes(path.read_bytes(), path.name)).blocks:
             if view.doc is not None:
-                assert _sentences(view.doc) == [Sentence(s.text, s.start_char) for s in view.doc.sents]
+                assert view.doc.text == view.text
+                assert _sentences(view.doc, view.text) == [Sentence(s.text, s.start_char) for s in view.doc.sents]
                 checked += 1
     assert checked > 50
