@@ -87,6 +87,19 @@ def test_schema_applies_twice_and_creates_every_table(db_path):
     assert set(TABLES) <= names
 
 
+def test_an_unchanged_schema_is_not_applied_again_on_open(db_path):
+    from pipeline.db import SCHEMA_STATE, relations
+
+    with Database.open(db_path) as db:  # a new file: applied, digest recorded
+        assert db.ensure_schema() is False
+    with Database.open(db_path) as db:
+        assert db.ensure_schema() is False
+        db._run(f"DELETE FROM {SCHEMA_STATE}")  # as a database made before the digest was kept
+        assert db.ensure_schema() is True
+        assert db.ensure_schema() is False
+    assert SCHEMA_STATE not in {name for name, _ in relations(db_path)}  # not a table users export
+
+
 def test_flatten_numbers_items_and_keeps_provenance():
     out = R.flatten(_record(), _doc())
     assert set(out) == set(R.RECORD_TABLES)
