@@ -114,8 +114,31 @@ def _count(patterns: list[str], text: str, low: str | None = None) -> int:
     n = 0
     for p in patterns:
         rx, prefix = _whole_word(p)
-        if prefix in low:  # a match starts with the pattern's literal prefix: a cheap test first
+        if prefix not in low:  # a match starts with the pattern's literal prefix: a cheap test first
+            continue
+        if prefix and len(low) == len(text):
+            n += _count_from(rx, prefix, text, low)
+        else:
             n += len(rx.findall(text))
+    return n
+
+
+def _count_from(rx: re.Pattern[str], prefix: str, text: str, low: str) -> int:
+    """len(rx.findall(text)), trying the regex only where its literal prefix occurs in `low`.
+
+    Every match starts with the prefix, so no other position can start one; matches are counted
+    left to right without overlap, as findall does. `rx.match(text, i)` still sees the text before
+    i (its leading \b does), unlike a slice. Searching from each position instead made the regex
+    engine test every character, as the pattern starts with \b rather than literal text.
+    """
+    n = pos = 0
+    while (i := low.find(prefix, pos)) >= 0:
+        m = rx.match(text, i)
+        if m is None:
+            pos = i + 1
+        else:
+            n += 1
+            pos = max(m.end(), i + 1)
     return n
 
 

@@ -383,6 +383,28 @@ def test_lexicon_prefixes_are_necessary():
                 assert m.group().lower().startswith(prefix), (pattern, m.group())
 
 
+def test_name_counts_from_prefix_positions_equal_findall():
+    """metadata._count tries a name pattern only where its literal prefix occurs: the same count."""
+    from extractors.metadata import _count_from, _whole_word
+
+    lex = lexicon()
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in _CORPUS_TEXTS]
+    texts.append("OFSTED ofsted.gov.uk Ofsted's HMI HMIs hmi probation Care Inspectorate cqc CQCs")
+    counted = 0
+    for named in (*lex.inspectorates, *lex.providers):
+        for pattern in named.patterns:
+            rx, prefix = _whole_word(pattern)
+            if not prefix:
+                continue
+            for text in texts:
+                low = text.lower()
+                if len(low) == len(text):
+                    expected = len(rx.findall(text))
+                    assert _count_from(rx, prefix, text, low) == expected, pattern
+                    counted += expected
+    assert counted > 100
+
+
 @pytest.mark.parametrize(
     "pattern, required",
     [
