@@ -116,8 +116,16 @@ class Database:
         return db
 
     def close(self) -> None:
+        """Close the connection and let go of it (closing twice is a no-op).
+
+        Prefect keeps a flow's task parameters (this object, for the plan task) until the process
+        exits; a connection object still referenced then made DuckDB's bindings print a screen of
+        "nanobind: leaked instance" lines after every `inspections ingest`.
+        """
         with self._lock:
-            self._con.close()
+            if self._con is not None:
+                self._con.close()
+                self._con = None
 
     def __enter__(self) -> Database:
         return self

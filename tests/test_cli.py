@@ -81,3 +81,23 @@ def test_bad_arguments_exit_2_and_failed_files_do_not(letters, db_path, tmp_path
     (letters / "empty.txt").write_bytes(b"")
     ok = runner.invoke(app, ["ingest", str(letters), "--db", str(db_path), "--no-prefect"])
     assert ok.exit_code == 0 and "E101" in ok.stdout
+
+
+def test_the_ingest_command_runs_the_flow_in_a_real_process_and_exits_quietly(letters, tmp_path):
+    """The README's main command, as a user runs it: Prefect flow, exit 0, no noise on stderr."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("inspections")
+    proc = subprocess.run(
+        [str(exe), "ingest", str(letters), "--db", str(tmp_path / "x.duckdb")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "nanobind" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    from pipeline.db import query
+
+    assert query(tmp_path / "x.duckdb", "SELECT count(*) FROM documents").rows == [(2,)]

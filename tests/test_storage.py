@@ -100,6 +100,13 @@ def test_an_unchanged_schema_is_not_applied_again_on_open(db_path):
     assert SCHEMA_STATE not in {name for name, _ in relations(db_path)}  # not a table users export
 
 
+def test_close_lets_go_of_the_connection_and_can_be_repeated(db_path):
+    db = Database.open(db_path)
+    db.close()
+    assert db._con is None
+    db.close()
+
+
 def test_flatten_numbers_items_and_keeps_provenance():
     out = R.flatten(_record(), _doc())
     assert set(out) == set(R.RECORD_TABLES)
