@@ -138,14 +138,16 @@ class Database:
 
         Records the files' digest in SCHEMA_STATE, for `ensure_schema`.
         """
-        files = _schema_files()
+        return self._apply_schema(_schema_sources())
+
+    def _apply_schema(self, sources: list[tuple[str, str]]) -> list[str]:
         with self.transaction():
-            for f in files:
-                self._run(f.read_text(encoding="utf-8"))
+            for _, sql in sources:
+                self._run(sql)
             self._run(f"CREATE TABLE IF NOT EXISTS {SCHEMA_STATE} (digest VARCHAR NOT NULL)")
             self._run(f"DELETE FROM {SCHEMA_STATE}")
-            self._run(f"INSERT INTO {SCHEMA_STATE} VALUES (?)", [_schema_digest(files)])
-        return [f"{f.parent.name}/{f.name}" for f in files]
+            self._run(f"INSERT INTO {SCHEMA_STATE} VALUES (?)", [_schema_digest(sources)])
+        return [name for name, _ in sources]
 
     def ensure_schema(self) -> bool:
         """Apply the schema unless these very schema and view files were the last applied to this
@@ -156,9 +158,10 @@ class Database:
                 stored = self._con.execute(f"SELECT digest FROM {SCHEMA_STATE}").fetchall()
             except duckdb.CatalogException:  # a database made before SCHEMA_STATE, or a new one
                 stored = []
-        if stored == [(_schema_digest(_schema_files()),)]:
+        sources = _schema_sources()
+        if stored == [(_schema_digest(sources),)]:
             return False
-        self.apply_schema()
+        self._apply_schema(sources)
         return True
 
     @contextmanager
@@ -372,16 +375,16 @@ def snapshot_path(path: Path | str) -> Path:
     return path.with_name(path.stem + ".snapshot" + path.suffix)
 
 
-def _schema_files() -> list[Path]:
-    return sorted(SCHEMA_DIR.glob("*.sql")) + sorted(VIEWS_DIR.glob("*.sql"))
+def _schema_sources() -> list[tuple[str, str]]:
+    """("schema/001_x.sql", its SQL) for every schema file, then every view file, in name order."""
+    files = sorted(SCHEMA_DIR.glob("*.sql")) + sorted(VIEWS_DIR.glob("*.sql"))
+    return [(f"{f.parent.name}/{f.name}", f.read_text(encoding="utf-8")) for f in files]
 
 
-def _schema_digest(files: Sequence[Path]) -> str:
+def _schema_digest(sources: Sequence[tuple[str, str]]) -> str:
     h = hashlib.sha256()
-    for f in files:
-        h.update(f"{f.parent.name}/{f.name}\0".encode())
-        h.update(f.read_bytes())
-        h.update(b"\0")
+    for name, sql in sources:
+        h.update(f"{name}\0{sql}\0".encode())
     return h.hexdigest()
 
 

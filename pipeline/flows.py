@@ -97,14 +97,7 @@ def ingest_flow(
                 for future in as_completed(futures):
                     _load(database, summary, future.result(), progress)
             elif batches:
-                with (
-                    parser_for(opts) as parser,
-                    ingest.BackgroundLoader(
-                        lambda batch: ingest.with_retries(
-                            lambda: ingest.load_batch(database, summary.run_id, batch, summary)
-                        )
-                    ) as loader,
-                ):
+                with parser_for(opts) as parser, ingest.run_loader(database, summary) as loader:
                     for i, works in enumerate(batches):
                         loader.submit(parse_batch_task(works, parser, f"{i:04d}"))
                         progress.advance(len(works))

@@ -355,6 +355,11 @@ class BackgroundLoader:
         self._pending = self._pool.submit(self._load, batch)
 
 
+def run_loader(db: Database, summary: IngestSummary) -> BackgroundLoader:
+    """The run's loader: each parsed batch loaded in the background, retried while the database is busy."""
+    return BackgroundLoader(lambda batch: with_retries(lambda: load_batch(db, summary.run_id, batch, summary)))
+
+
 def record_plan(db: Database, run_id: str, the_plan: Plan, summary: IngestSummary) -> None:
     """Mark unchanged documents (and any new paths to them) as seen, and store early failures."""
     with db.transaction():
@@ -422,9 +427,7 @@ def run_ingest(
             with (
                 Progress(len(the_plan.to_parse), enabled=show_progress) as progress,
                 parser_for(settings) as pool,
-                BackgroundLoader(
-                    lambda batch: with_retries(lambda: load_batch(db, summary.run_id, batch, summary))
-                ) as loader,
+                run_loader(db, summary) as loader,
             ):
                 for works in batches(the_plan.to_parse, settings.batch_size):
                     loader.submit(pool.parse_batch(works))
