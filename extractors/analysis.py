@@ -152,6 +152,7 @@ def analyse(document: Document) -> Analysis:
     gate admits (most of a letter) is never tokenised. Table rows are read cell by cell, on demand.
     """
     nlp = build_nlp()
+    steps = nlp.pipeline  # a property that builds a new list: read once, not per block
     views = [BlockView(b, None) for b in document.blocks]
     todo = [v for v in views if v.block.kind is not BlockKind.TABLE_ROW]
     text = document.text
@@ -163,14 +164,14 @@ def analyse(document: Document) -> Analysis:
         (proc.gate.admitted_spans(low, spans) if aligned else [proc.gate.admitted(v.text) for v in todo])
         if isinstance(proc, GatedRuler)
         else None
-        for _, proc in nlp.pipeline
+        for _, proc in steps
     ]
     for k, view in enumerate(todo):
         groups = [a[k] if a is not None else None for a in admitted]
         if not any(groups):
             continue
         doc = nlp.make_doc(view.text)
-        for (_, proc), g in zip(nlp.pipeline, groups, strict=True):
+        for (_, proc), g in zip(steps, groups, strict=True):
             doc = proc.apply(doc, g) if g is not None else proc(doc)
         view.doc = doc
         view.cues = _cues(doc)

@@ -416,10 +416,12 @@ def run_ingest(
     show_progress: bool = False,
 ) -> IngestSummary:
     """The whole ingest without Prefect: same steps as pipeline.flows.ingest_flow, one batch at a time."""
-    from pipeline.workers import parser_for
+    from pipeline.workers import parser_for, start_server
 
     settings = settings or IngestSettings()
     files, skipped = discover(paths, settings.extensions, exclude=[db_path])
+    if files and settings.workers:
+        start_server()  # loads spaCy on the other core while the database opens and the run is planned
     with Database.open(db_path) as db, ingest_run(db, paths) as summary:
         the_plan = plan(db, files, skipped, reprocess=settings.reprocess)
         record_plan(db, summary.run_id, the_plan, summary)

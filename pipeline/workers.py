@@ -31,6 +31,23 @@ from pipeline.settings import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_LIMIT_MB, DEFAUL
 _PRELOAD = ["pipeline.preload"]
 
 
+def _context() -> Any:
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(_PRELOAD)
+    return ctx
+
+
+def start_server() -> None:
+    """Start the parser fork server now, without waiting for it (it imports spaCy and the readers:
+    ~1-2 s of CPU), so that it loads on the other core while the caller opens the database, plans
+    the run or starts Prefect. The first WorkerPool then forks from a server that is ready or
+    nearly so. A no-op when the server is already running."""
+    from multiprocessing import forkserver
+
+    _context()
+    forkserver.ensure_running()
+
+
 @dataclass(frozen=True)
 class Limits:
     """Per-document resource limits."""
@@ -129,8 +146,7 @@ class WorkerPool:
 
     def __init__(self, n: int = 1, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
-        self.ctx = mp.get_context("forkserver")
-        self.ctx.set_forkserver_preload(_PRELOAD)
+        self.ctx = _context()
         self.workers = [_Worker(self.ctx, self.limits) for _ in range(max(1, n))]
 
     def __enter__(self) -> WorkerPool:

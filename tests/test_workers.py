@@ -67,3 +67,51 @@ def test_a_crashed_worker_is_replaced_and_named_in_the_error(tmp_path):
     assert [e.error_code for e in result.errors] == ["E113"]
     assert "killed by signal 9" in result.errors[0].message
     assert isinstance(result.docs[0], ParsedDoc)
+
+
+_SPY_RUN = """
+import sys
+from multiprocessing import forkserver
+
+from pipeline import ingest
+from pipeline.db import Database
+
+seen = []
+real_open = Database.open.__func__
+
+
+def spy(cls, *args, **kwargs):
+    seen.append(forkserver._forkserver._forkserver_pid is not None)
+    return real_open(cls, *args, **kwargs)
+
+
+Database.open = classmethod(spy)
+if __name__ == "__main__":
+    summary = ingest.run_ingest([sys.argv[1]], sys.argv[2])
+    print(seen, summary.n_new)
+"""
+
+
+def test_a_run_with_files_starts_the_parser_server_before_it_opens_the_database(tmp_path):
+    """The fork server (spaCy and the readers: seconds of imports) loads while the database opens;
+    an empty folder starts nothing. Each case in a fresh interpreter, where no server runs yet."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "spy_run.py"
+    script.write_text(_SPY_RUN)
+    full, empty = tmp_path / "full", tmp_path / "empty"
+    full.mkdir()
+    empty.mkdir()
+    (full / "letter.txt").write_bytes((CORPUS / "003_b29c2434e00e918d.txt").read_bytes())
+    root = Path(__file__).parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    outs = []
+    for folder in (full, empty):
+        proc = subprocess.run(
+            [sys.executable, str(script), str(folder), str(tmp_path / f"{folder.name}.duckdb")],
+            capture_output=True, text=True, cwd=root, env=env, timeout=300,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        outs.append(proc.stdout.strip().splitlines()[-1])
+    assert outs == ["[True] 1", "[False] 0"]
