@@ -323,7 +323,8 @@ class Database:
 
     def row_counts(self) -> dict[str, int]:
         """Rows per table."""
-        return {t: self._fetchall(f"SELECT count(*) FROM {_table(t)}")[0][0] for t in TABLES}
+        counts = ", ".join(f"(SELECT count(*) FROM {_table(t)})" for t in TABLES)  # one statement, not eleven
+        return dict(zip(TABLES, self._fetchall(f"SELECT {counts}")[0], strict=True))
 
 
 # -- read-only queries ----------------------------------------------------------------------

@@ -99,7 +99,8 @@ def ingest_flow(
                 for future in as_completed(futures):
                     _load(database, summary, future.result(), progress)
             elif batches:
-                with parser_for(opts) as parser, ingest.run_loader(database, summary) as loader:
+                # The parser is left first: its workers stop while the last batch loads.
+                with ingest.run_loader(database, summary) as loader, parser_for(opts) as parser:
                     for i, works in enumerate(batches):
                         loader.submit(parse_batch_task(works, parser, f"{i:04d}"))
                         progress.advance(len(works))

@@ -290,8 +290,10 @@ def load_batch(db: Database, run_id: str, batch: BatchResult, summary: IngestSum
             row["last_seen_run"] = run_id
         for table in R.RECORD_TABLES:
             written[table] = db.insert(table, R.to_arrow(merged.get(table, [])))
-        paths = [r for d in batch.docs for r in _path_rows(d.sha256, d.paths, run_id)]
-        written["document_paths"] = db.upsert_paths(paths)
+        # A content stored for the first time has no (doc_id, path) pair yet: its paths are plain inserts.
+        fresh = [r for d in batch.docs if d.sha256 not in first_seen for r in _path_rows(d.sha256, d.paths, run_id)]
+        seen = [r for d in batch.docs if d.sha256 in first_seen for r in _path_rows(d.sha256, d.paths, run_id)]
+        written["document_paths"] = db.insert("document_paths", fresh) + db.upsert_paths(seen)
         written["ingest_errors"] = db.insert("ingest_errors", [e.row(run_id) for e in batch.errors])
     summary.n_new += sum(1 for i in doc_ids if i not in first_seen)
     summary.n_updated += sum(1 for i in doc_ids if i in first_seen)
@@ -428,8 +430,8 @@ def run_ingest(
         if the_plan.to_parse:
             with (
                 Progress(len(the_plan.to_parse), enabled=show_progress) as progress,
-                parser_for(settings) as pool,
                 run_loader(db, summary) as loader,
+                parser_for(settings) as pool,  # left first: the workers stop while the last batch loads
             ):
                 for works in batches(the_plan.to_parse, settings.batch_size):
                     loader.submit(pool.parse_batch(works))
