@@ -323,8 +323,11 @@ class Database:
 
     def row_counts(self) -> dict[str, int]:
         """Rows per table."""
-        counts = ", ".join(f"(SELECT count(*) FROM {_table(t)})" for t in TABLES)  # one statement, not eleven
-        return dict(zip(TABLES, self._fetchall(f"SELECT {counts}")[0], strict=True))
+        # One statement, not eleven (~5 ms a run): labelled counts in a UNION ALL (~2 ms). Scalar
+        # subqueries in one SELECT took ~29 ms: DuckDB planned each as a join.
+        union = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {_table(t)}" for t in TABLES)
+        counts = dict(self._fetchall(union))
+        return {t: counts[t] for t in TABLES}
 
 
 # -- read-only queries ----------------------------------------------------------------------
