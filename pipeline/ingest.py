@@ -291,9 +291,11 @@ def load_batch(db: Database, run_id: str, batch: BatchResult, summary: IngestSum
         for table in R.RECORD_TABLES:
             written[table] = db.insert(table, R.to_arrow(merged.get(table, [])))
         # A content stored for the first time has no (doc_id, path) pair yet: its paths are plain inserts.
-        fresh = [r for d in batch.docs if d.sha256 not in first_seen for r in _path_rows(d.sha256, d.paths, run_id)]
-        seen = [r for d in batch.docs if d.sha256 in first_seen for r in _path_rows(d.sha256, d.paths, run_id)]
-        written["document_paths"] = db.insert("document_paths", fresh) + db.upsert_paths(seen)
+        fresh: list[dict[str, Any]] = []
+        stored: list[dict[str, Any]] = []
+        for d in batch.docs:
+            (stored if d.sha256 in first_seen else fresh).extend(_path_rows(d.sha256, d.paths, run_id))
+        written["document_paths"] = db.insert("document_paths", fresh) + db.upsert_paths(stored)
         written["ingest_errors"] = db.insert("ingest_errors", [e.row(run_id) for e in batch.errors])
     summary.n_new += sum(1 for i in doc_ids if i not in first_seen)
     summary.n_updated += sum(1 for i in doc_ids if i in first_seen)
