@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import spacy
+from spacy.attrs import IDS, IS_PUNCT
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
@@ -33,6 +34,8 @@ GRADE_FILES = ("grades.jsonl",)
 CUE_FILES = ("cues.jsonl",)
 # Token attributes that compare a token's text with a literal (LOWER, ORTH, TEXT, NORM all do).
 _LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT", "NORM")
+# The phrase patterns compare this token attribute (SpanRuler's phrase_matcher_attr).
+PHRASE_ATTR = "LOWER"
 # Any run of tokens, for a wildcard token or a repeated one ("OP": "*", "+" or "{1,4}").
 _ANY_TOKENS = r"[\s\S]*?"
 
@@ -163,7 +166,7 @@ class PatternGate:
 
 
 def _ruler(nlp: Language, name: str, patterns: list[SpanPattern]) -> SpanRuler:
-    ruler = SpanRuler(nlp, name, spans_key=CUES_KEY, overwrite=False, phrase_matcher_attr="LOWER")
+    ruler = SpanRuler(nlp, name, spans_key=CUES_KEY, overwrite=False, phrase_matcher_attr=PHRASE_ATTR)
     ruler.add_patterns([p.model_dump() for p in patterns])
     return ruler
 
@@ -178,6 +181,7 @@ class GatedRuler:
     """
 
     def __init__(self, nlp: Language, name: str, patterns: list[SpanPattern], split: bool) -> None:
+        self.patterns = patterns
         self.ruler = _ruler(nlp, name, patterns)
         self.gate = PatternGate(p.pattern for p in patterns)
         self.parts = (
@@ -232,11 +236,35 @@ def make_cue_ruler(nlp: Language, name: str, patterns_dir: str | None, files: li
     return GatedRuler(nlp, name, _patterns(patterns_dir, files), split=True)
 
 
+def lexeme_attrs_read(patterns: Iterable[list[dict[str, Any]] | str]) -> set[int]:
+    """The lexeme attributes (spaCy attr ids) that patterns compare, plus IS_PUNCT (the
+    sentencizer's test): a phrase pattern compares PHRASE_ATTR, a token spec each of its keys."""
+    names = {PHRASE_ATTR}
+    for p in patterns:
+        if not isinstance(p, str):
+            names.update(key for spec in p for key in spec)
+    return {IDS[n] for n in names if n in IDS} | {IS_PUNCT}
+
+
+def compute_only(nlp: Language, attrs: set[int]) -> None:
+    """Give words new to the vocabulary only the lexeme attributes in `attrs`.
+
+    spaCy computes ~20 attributes, in Python, for every word the tokenizer meets for the first
+    time (shape, norm, like_url's and like_email's regexes, stop words, ...); a fresh worker meets
+    most of a letter's words for the first time, and those getters were ~30% of its tokenising
+    (cold make_doc 5.2 -> 3.6 ms a letter over all blocks). Attributes left out read as 0/False/"",
+    so this is only for a pipeline whose readers are known: ours (`build_nlp`) reads the rules'
+    attributes, the sentencizer's IS_PUNCT, and token text and offsets, which do not depend on it.
+    """
+    nlp.vocab.lex_attr_getters = {k: f for k, f in nlp.vocab.lex_attr_getters.items() if k in attrs}
+
+
 @lru_cache(maxsize=1)
 def build_nlp() -> Language:
     """The default pipeline, built once per process (no model download, ever)."""
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("insp_grades")
-    nlp.add_pipe("insp_cues")
+    grades = nlp.add_pipe("insp_grades")
+    cues = nlp.add_pipe("insp_cues")
+    compute_only(nlp, lexeme_attrs_read(p.pattern for ruler in (grades, cues) for p in ruler.patterns))
     return nlp

@@ -17,10 +17,12 @@ import os
 import resource
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing import spawn
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -100,12 +102,43 @@ def _hit_memory_limit(result: Any) -> bool:
     return isinstance(result, list) and bool(result) and result[0].error_code == MemoryLimit.code
 
 
+_START_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _main_left_out() -> Iterator[None]:
+    """Start children that do not run the parent's main script again.
+
+    multiprocessing tells every child to re-run the parent's `__main__` (as `__mp_main__`), in
+    case the target lives there; ours never does (`_worker_main` is in this module). For
+    `inspections` that re-ran the CLI's imports in every worker of every run: ~9 ms a worker. The
+    fork server's own preload of `__main__` cannot help: CPython 3.11's `ensure_running` looks
+    for a key the preparation data does not hold. So the preparation data of the workers started
+    inside this block leaves the main-module keys out (everything else, sys.path included, stays).
+    """
+    real = spawn.get_preparation_data
+
+    def without_main(name: str) -> dict[str, Any]:
+        data = real(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+
+    with _START_LOCK:
+        spawn.get_preparation_data = without_main
+        try:
+            yield
+        finally:
+            spawn.get_preparation_data = real
+
+
 class _Worker:
     def __init__(self, ctx: Any, limits: Limits) -> None:
         parent, child = ctx.Pipe()
         self.conn: Connection = parent
         self.proc = ctx.Process(target=_worker_main, args=(child, limits), daemon=True)
-        self.proc.start()
+        with _main_left_out():
+            self.proc.start()
         child.close()
         self.work: Work | None = None
         self.deadline = 0.0

@@ -478,3 +478,38 @@ def test_sentences_read_from_token_arrays_equal_doc_sents():
                 assert _sentences(view.doc, view.text) == [Sentence(s.text, s.start_char) for s in view.doc.sents]
                 checked += 1
     assert checked > 50
+
+
+def test_vocab_computes_only_the_lexeme_attributes_the_rules_read():
+    from spacy.attrs import IS_ALPHA, IS_PUNCT, LIKE_NUM, LOWER, NORM, SHAPE
+
+    from extractors.nlp import lexeme_attrs_read
+
+    kept = set(build_nlp().vocab.lex_attr_getters)
+    assert {LOWER, IS_ALPHA, LIKE_NUM, IS_PUNCT} <= kept  # the cue files', the phrase matcher's, the sentencizer's
+    assert not {NORM, SHAPE} & kept
+    assert lexeme_attrs_read(["good", [{"NORM": "x", "OP": "?"}, {"TEXT": {"REGEX": "y"}}]]) == {LOWER, NORM, IS_PUNCT}
+
+
+def test_the_pipeline_finds_what_a_full_blank_pipeline_finds():
+    """Lexemes that carry only the attributes the rules read match exactly as spaCy's full ones:
+    a fresh spacy.blank("en") (every attribute computed), a sentencizer and one plain SpanRuler of
+    both rule files, on every block of the corpus, against the analysis."""
+    import spacy
+
+    full = spacy.blank("en")
+    full.add_pipe("sentencizer")
+    ruler = full.add_pipe("span_ruler", config={"spans_key": CUES_KEY, "phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns([p.model_dump() for f in ("grades.jsonl", "cues.jsonl") for p in load_patterns(RULES_DIR / f)])
+    assert len(full.vocab.lex_attr_getters) > len(build_nlp().vocab.lex_attr_getters)
+    matched = 0
+    for path in _CORPUS_TEXTS:
+        for view in analyse(read_bytes(path.read_bytes(), path.name)).blocks:
+            if view.kind.value == "table_row":
+                continue
+            doc = full(view.text)
+            expected = {(s.start_char, s.end_char, s.label_, s.id_) for s in doc.spans[CUES_KEY]}
+            got = {(s.start_char, s.end_char, s.label_, s.id_) for s in view.doc.spans[CUES_KEY]} if view.doc else set()
+            assert got == expected, view.text
+            matched += bool(expected)
+    assert matched > 100

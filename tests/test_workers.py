@@ -115,3 +115,40 @@ def test_a_run_with_files_starts_the_parser_server_before_it_opens_the_database(
         assert proc.returncode == 0, proc.stderr[-2000:]
         outs.append(proc.stdout.strip().splitlines()[-1])
     assert outs == ["[True] 1", "[False] 0"]
+
+
+_MAIN_SCRIPT = """
+import sys
+from pathlib import Path
+
+if __name__ == "__mp_main__":  # what multiprocessing runs in a child that re-imports the main script
+    with open(sys.argv[2], "a") as marker:
+        marker.write("the worker ran the main script\\n")
+
+from pipeline.ingest import Work, sha256_file
+from pipeline.workers import WorkerPool
+
+if __name__ == "__main__":
+    letter = Path(sys.argv[1])
+    with WorkerPool(2) as pool:
+        result = pool.parse_batch([Work(sha256_file(letter), (str(letter),))])
+    print(len(result.docs), len(result.errors))
+"""
+
+
+def test_workers_do_not_run_the_parents_main_script_again(tmp_path):
+    """A worker's target is in pipeline.workers: re-running the caller's script (for `inspections`,
+    the CLI's imports) in every worker would only cost time. Fresh interpreter, real fork server."""
+    import subprocess
+    import sys
+
+    script, marker = tmp_path / "caller.py", tmp_path / "marker.txt"
+    script.write_text(_MAIN_SCRIPT)
+    root = Path(__file__).parent.parent
+    proc = subprocess.run(
+        [sys.executable, str(script), str(CORPUS / "003_b29c2434e00e918d.txt"), str(marker)],
+        capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["1", "0"]
+    assert not marker.exists(), marker.read_text()
