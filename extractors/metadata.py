@@ -274,11 +274,27 @@ def find_provider(text: str) -> str | None:
     return fullest[places.most_common(1)[0][0]]
 
 
+# "inspection of <provider> [in] [the] <Area>": the words before the provider's name, read back
+# from where it occurs (one compiled regex, not one per document's provider: compiling cost ~0.4 ms
+# a letter in every worker), and the area after it.
+_VISIT_OF = re.compile(r"\b(?:inspection|inspections|visit|monitoring)\s+(?:of|to|at)\s+\Z")
 _AREA_AFTER_PROVIDER = re.compile(
-    r"\b(?:inspection|inspections|visit|monitoring)\s+(?:of|to|at)\s+{p}\s+(?:in\s+)?(?:the\s+)?"
-    r"(?P<area>(?:[A-Z][a-z]+|and|of|upon|on)(?:\s+(?:[A-Z][a-z]+|and|of|upon|on))*(?:\s+\([A-Z0-9]{{1,4}}\))?)"
+    r"\s+(?:in\s+)?(?:the\s+)?"
+    r"(?P<area>(?:[A-Z][a-z]+|and|of|upon|on)(?:\s+(?:[A-Z][a-z]+|and|of|upon|on))*(?:\s+\([A-Z0-9]{1,4}\))?)"
 )
 _AREA_IN_THE = re.compile(r"\bin\s+the\s+(?P<area>(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,3})\b")
+
+
+def _area_after(text: str, provider: str) -> re.Match[str] | None:
+    """The first "inspection of <provider> ... <Area>" in the text: the area's match, or None."""
+    at = text.find(provider)
+    while at >= 0:
+        if _VISIT_OF.search(text, 0, at):
+            m = _AREA_AFTER_PROVIDER.match(text, at + len(provider))
+            if m:
+                return m
+        at = text.find(provider, at + 1)
+    return None
 
 
 def find_service_area(title: str | None, opening: list[BlockView], provider: str | None) -> str | None:
@@ -286,9 +302,8 @@ def find_service_area(title: str | None, opening: list[BlockView], provider: str
     if not provider:
         return None
     texts = ([title] if title else []) + [v.text for v in opening[:30]]
-    rx = re.compile(_AREA_AFTER_PROVIDER.pattern.format(p=re.escape(provider)))
     for t in texts:
-        m = rx.search(t)
+        m = _area_after(t, provider)
         if m and m.group("area").split()[0][0].isupper():
             return m.group("area").strip()
     for t in texts:

@@ -447,6 +447,31 @@ def test_provider_regexes_match_only_where_their_required_texts_occur():
     assert matched > 50
 
 
+def test_area_after_provider_equals_one_regex_per_provider():
+    """The service area read after "inspection of <provider>" (the provider found by str.find, one
+    compiled regex for the words before and after) is what one regex per provider found, on every
+    line of the corpus, for every provider the corpus names."""
+    import re
+
+    from extractors.metadata import _area_after
+
+    lines = [ln for p in _CORPUS_TEXTS for ln in p.read_text(encoding="utf-8", errors="replace").splitlines()]
+    providers = {extract_record(read_bytes(p.read_bytes(), p.name)).provider for p in _CORPUS_TEXTS}
+    providers = sorted(p for p in providers if p) + ["Council", "the"]
+    found = 0
+    for provider in providers:
+        rx = re.compile(
+            r"\b(?:inspection|inspections|visit|monitoring)\s+(?:of|to|at)\s+" + re.escape(provider) + r"\s+(?:in\s+)?"
+            r"(?:the\s+)?(?P<area>(?:[A-Z][a-z]+|and|of|upon|on)(?:\s+(?:[A-Z][a-z]+|and|of|upon|on))*"
+            r"(?:\s+\([A-Z0-9]{1,4}\))?)"
+        )
+        for line in lines:
+            want, got = rx.search(line), _area_after(line, provider)
+            assert (want and want.group("area")) == (got and got.group("area")), (provider, line)
+            found += want is not None
+    assert len(providers) > 10 and found > 10
+
+
 def test_cues_found_after_text_whose_lowercase_is_longer():
     """ "İ".lower() is two characters: the analysis must not slice a lowercased copy out of line."""
     doc = read_bytes(
