@@ -72,22 +72,31 @@ def _first_word(term: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> list[tuple[Theme, list[tuple[str, str, re.Pattern[str]]]]]:
-    """Per theme, per term: the term, its first word (a substring test, cheapest) and its regex."""
-    return [
-        (t, [(term, _first_word(term), re.compile(_term_regex(term))) for term in t.terms])
-        for t in theme_lexicon().themes
-    ]
+def _compiled() -> tuple[list[Theme], dict[str, list[tuple[int, str, re.Pattern[str]]]]]:
+    """The themes, and per first word of a term (a substring test, cheapest): the terms that start
+    with it, as (theme index, term, regex). Each first word is then tested once per text, not once
+    per term that starts with it."""
+    themes = theme_lexicon().themes
+    by_first: dict[str, list[tuple[int, str, re.Pattern[str]]]] = {}
+    for i, t in enumerate(themes):
+        for term in t.terms:
+            by_first.setdefault(_first_word(term), []).append((i, term, re.compile(_term_regex(term))))
+    return themes, by_first
 
 
 def classify_themes(text: str) -> list[ThemeMatch]:
     """Every theme whose terms the text mentions, strongest first (pure function)."""
     out = []
     low = text.lower()
-    for theme, terms in _compiled():
-        hits = sorted({term for term, first, rx in terms if first in low and rx.search(low)})
-        if not hits:
-            continue
+    themes, by_first = _compiled()
+    found: dict[int, set[str]] = {}
+    for first, terms in by_first.items():
+        if first in low:
+            for i, term, rx in terms:
+                if rx.search(low):
+                    found.setdefault(i, set()).add(term)
+    for i, terms_hit in found.items():
+        theme, hits = themes[i], sorted(terms_hit)
         confidence = round(min(1.0, 0.4 + 0.2 * len(hits) + 0.1 * sum(" " in h for h in hits)), 2)
         out.append(
             ThemeMatch(
