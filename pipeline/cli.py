@@ -162,11 +162,11 @@ def ingest(
 def _start_parsers_early(paths: list[str], db_path: Path, settings: IngestSettings) -> None:
     """Start the parser fork server before Prefect when there is anything to parse: it imports spaCy
     (~1-2 s of CPU) on the other core while Prefect starts, instead of after the run is planned."""
-    from pipeline.ingest import discover
-    from pipeline.workers import start_server
+    from pipeline.ingest import has_files
+    from pipeline.workers import start_early
 
-    if settings.workers and discover(paths, settings.extensions, exclude=[db_path])[0]:
-        start_server()
+    if settings.workers:  # the flow walks the paths again: this walk stops at the first file to ingest
+        start_early(settings.workers, has_files(paths, settings.extensions, exclude=[db_path]))
 
 
 @app.command()

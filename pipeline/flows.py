@@ -38,7 +38,7 @@ from pipeline.db import Database, publish_snapshot  # noqa: E402
 from pipeline.errors import TransientError  # noqa: E402
 from pipeline.progress import Progress  # noqa: E402
 from pipeline.settings import IngestSettings  # noqa: E402
-from pipeline.workers import Limits, parse_on_this_host, parser_for, start_server  # noqa: E402
+from pipeline.workers import Limits, parse_on_this_host, parser_for, start_early  # noqa: E402
 
 
 def _transient(task, task_run, state) -> bool:
@@ -87,8 +87,7 @@ def ingest_flow(
     """Ingest every document under `paths` into the DuckDB file `db`; returns the run's summary."""
     opts = IngestSettings(**(settings or {}))
     files, skipped = ingest.discover(paths, opts.extensions, exclude=[db])
-    if files and opts.workers and not remote:
-        start_server()  # loads spaCy on the other core while the database opens and the run is planned
+    start_early(0 if remote else opts.workers, bool(files))  # spaCy loads while the database opens
     with Database.open(db) as database, ingest.ingest_run(database, paths) as summary:
         the_plan = plan_task(database, files, skipped, opts.reprocess)
         ingest.record_plan(database, summary.run_id, the_plan, summary)

@@ -135,15 +135,24 @@ def discover(
     Folders are walked recursively, skipping hidden files and folders and our own outputs (the
     database). A file named directly is always taken: readers detect the format from its bytes.
     """
-    exts = {e.lower() for e in extensions}
-    excluded = {os.path.abspath(p) for p in exclude} | {os.path.abspath(p) + ".wal" for p in exclude}
     found: set[str] = set()
     skipped: set[str] = set()
+    for path, taken in walk(paths, extensions, exclude):
+        (found if taken else skipped).add(path)
+    return sorted(found), sorted(skipped)
+
+
+def walk(
+    paths: Sequence[str | Path], extensions: Iterable[str], exclude: Iterable[str | Path] = ()
+) -> Iterator[tuple[str, bool]]:
+    """`discover`'s walk, lazily and unsorted: (absolute path, taken) for each file it meets."""
+    exts = {e.lower() for e in extensions}
+    excluded = {os.path.abspath(p) for p in exclude} | {os.path.abspath(p) + ".wal" for p in exclude}
     for given in paths:
         top = os.path.abspath(given)
         if os.path.isfile(top):
             if not _is_own_output(top, excluded):
-                found.add(top)
+                yield top, True
             continue
         if not os.path.isdir(top):
             raise BadArguments(f"no such file or folder: {given}")
@@ -153,8 +162,12 @@ def discover(
                 full = os.path.join(folder, name)
                 if name.startswith(".") or _is_own_output(full, excluded) or not os.path.isfile(full):
                     continue
-                (found if os.path.splitext(name)[1].lower() in exts else skipped).add(full)
-    return sorted(found), sorted(skipped)
+                yield full, os.path.splitext(name)[1].lower() in exts
+
+
+def has_files(paths: Sequence[str | Path], extensions: Iterable[str], exclude: Iterable[str | Path] = ()) -> bool:
+    """Whether `discover` would find any file to ingest; stops at the first one."""
+    return any(taken for _, taken in walk(paths, extensions, exclude))
 
 
 def sha256_file(path: str | Path) -> str:
@@ -420,12 +433,11 @@ def run_ingest(
     show_progress: bool = False,
 ) -> IngestSummary:
     """The whole ingest without Prefect: same steps as pipeline.flows.ingest_flow, one batch at a time."""
-    from pipeline.workers import parser_for, start_server
+    from pipeline.workers import parser_for, start_early
 
     settings = settings or IngestSettings()
     files, skipped = discover(paths, settings.extensions, exclude=[db_path])
-    if files and settings.workers:
-        start_server()  # loads spaCy on the other core while the database opens and the run is planned
+    start_early(settings.workers, bool(files))
     with Database.open(db_path) as db, ingest_run(db, paths) as summary:
         the_plan = plan(db, files, skipped, reprocess=settings.reprocess)
         record_plan(db, summary.run_id, the_plan, summary)

@@ -50,6 +50,15 @@ def start_server() -> None:
     forkserver.ensure_running()
 
 
+def start_early(workers: int, has_files: bool) -> None:
+    """The one rule for starting the parser server ahead of a run (`run_ingest`, the flow, the CLI):
+    when the run parses in worker processes here (`workers`: 0 for inline or remote parsing) and
+    has files to consider (an unchanged rerun still pays for the imports: it is told which files are
+    unchanged only after the database opens)."""
+    if workers and has_files:
+        start_server()
+
+
 @dataclass(frozen=True)
 class Limits:
     """Per-document resource limits."""

@@ -12,7 +12,7 @@ import pytest
 from pipeline import ingest
 from pipeline.db import query
 from pipeline.errors import BadArguments
-from pipeline.ingest import discover, run_ingest
+from pipeline.ingest import discover, has_files, run_ingest
 from pipeline.settings import DEFAULT_EXTENSIONS, IngestSettings
 
 DATA_TABLES = ("documents", "document_texts", "document_paths", "areas_for_improvement", "evidence", "judgements",
@@ -45,6 +45,22 @@ def test_discover_walks_folders_sorted_and_skips_hidden_unknown_and_own_files(tm
     assert discover([tmp_path / "img.png"], DEFAULT_EXTENSIONS)[0] == [str(tmp_path / "img.png")]
     with pytest.raises(BadArguments):
         discover([tmp_path / "missing"], DEFAULT_EXTENSIONS)
+
+
+def test_has_files_answers_as_discover_does(tmp_path):
+    """The CLI's early check (start the parser server or not) agrees with discover: no file to
+    ingest in a folder of skipped, hidden and own files; a file as soon as there is one."""
+    (tmp_path / ".hidden").mkdir()
+    for name in ("notes.md", ".secret.txt", ".hidden/x.txt", "out.duckdb"):
+        (tmp_path / name).write_text("x")
+    out = [tmp_path / "out.duckdb"]
+    assert not has_files([tmp_path], DEFAULT_EXTENSIONS, exclude=out)
+    assert discover([tmp_path], DEFAULT_EXTENSIONS, exclude=out)[0] == []
+    (tmp_path / "deep").mkdir()
+    (tmp_path / "deep" / "letter.TXT").write_text("x")
+    assert has_files([tmp_path], DEFAULT_EXTENSIONS, exclude=out)
+    with pytest.raises(BadArguments):
+        has_files([tmp_path / "missing"], DEFAULT_EXTENSIONS)
 
 
 def test_settings_reject_nonsense():
