@@ -17,7 +17,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,6 +39,9 @@ VIEWS_DIR = Path(__file__).parent / "sql" / "views"
 DOCUMENT_TABLES = RECORD_TABLES
 # area_links is derived from the stored areas: recomputed whole at the end of every run.
 TABLES = (*DOCUMENT_TABLES, "document_paths", "runs", "ingest_errors", "area_links")
+# A lineage refresh over units that hold more than this share of the stored documents recomputes
+# every link instead (Database.refresh_area_links).
+RELINK_ALL_SHARE = 0.5
 
 # One row: the digest of the schema and view files last applied (Database.ensure_schema).
 SCHEMA_STATE = "schema_state"
@@ -283,10 +286,18 @@ class Database:
         )
 
     def finish_run(
-        self, run_id: str, status: str, counts: dict[str, int], message: str | None = None, refresh_links: bool = True
+        self,
+        run_id: str,
+        status: str,
+        counts: dict[str, int],
+        message: str | None = None,
+        refresh_links: bool = True,
+        units: Iterable[tuple[str | None, str | None]] | None = None,
+        doc_ids: Iterable[str] = (),
     ) -> None:
         """Close the run's row, then (unless told nothing changed) recompute area_links so lineage
-        covers every document loaded so far."""
+        covers every document loaded so far: only in the lineage units the run touched when
+        `units` is given (see `refresh_area_links`), else over every stored area."""
         self._execute(
             "UPDATE runs SET finished_at = ?, status = ?, message = ?, n_files = ?, n_new = ?, n_updated = ?, "
             "n_unchanged = ?, n_failed = ?, n_skipped = ? WHERE run_id = ?",
@@ -304,22 +315,70 @@ class Database:
             ],
         )
         if refresh_links:
-            self.refresh_area_links()
+            self.refresh_area_links(units=units, doc_ids=doc_ids)
 
     # -- area lineage -----------------------------------------------------------------------
 
-    def refresh_area_links(self, min_similarity: float = lineage.DEFAULT_MIN_SIMILARITY) -> int:
-        """Recompute table area_links from every stored area (pipeline/lineage.py), in one transaction."""
+    def refresh_area_links(
+        self,
+        min_similarity: float = lineage.DEFAULT_MIN_SIMILARITY,
+        units: Iterable[tuple[str | None, str | None]] | None = None,
+        doc_ids: Iterable[str] = (),
+        full_share: float = RELINK_ALL_SHARE,
+    ) -> int:
+        """Recompute table area_links (pipeline/lineage.py), in one transaction; returns the links written.
+
+        Without `units`: from every stored area. With `units` ((provider, service area) pairs as
+        stored, compared as lineage compares them): only the links of those units. Links never
+        cross units, so the others stand, and a nightly run's cost follows its own documents, not
+        the archive. The caller names the units its documents had before and after it loaded
+        them, and the documents themselves (`doc_ids`): a document that left every unit (no
+        provider now) loses its old links too. When the units hold more than `full_share` of the
+        stored documents (a first run), everything is recomputed: one pass is cheaper than picking.
+        """
         with self.transaction():
-            rows = self._run(
-                "SELECT a.doc_id, a.area_no, d.provider, d.service_area, d.date, d.name, a.text "
-                "FROM areas_for_improvement a JOIN documents d USING (doc_id) "
-                "WHERE d.provider IS NOT NULL AND d.date IS NOT NULL"
+            if units is None:
+                return self._relink(None, (), min_similarity)
+            wanted = {lineage.unit_of(p, s) for p, s in units if p is not None}
+            pairs = self._run(
+                "SELECT provider, service_area, count(*) FROM documents WHERE provider IS NOT NULL GROUP BY ALL"
             )
-            links = lineage.link_areas([lineage.Area(*r) for r in rows], min_similarity)
+            chosen = {(p, s) for p, s, _ in pairs if lineage.unit_of(p, s) in wanted}
+            if sum(n for p, s, n in pairs if (p, s) in chosen) > full_share * sum(n for *_, n in pairs):
+                return self._relink(None, (), min_similarity)
+            docs = self._run(
+                "SELECT doc_id, provider, service_area FROM documents WHERE provider IN (SELECT unnest(?))",
+                [sorted({p for p, _ in chosen})],
+            )
+            unit_docs = [d for d, p, s in docs if (p, s) in chosen]
+            return self._relink(unit_docs, doc_ids, min_similarity)
+
+    def _relink(self, unit_docs: list[str] | None, left: Iterable[str], min_similarity: float) -> int:
+        """area_links of the documents `unit_docs` (every document: None) recomputed; also drops the
+        links of the documents `left` (inside a transaction)."""
+        sql = (
+            "SELECT a.doc_id, a.area_no, d.provider, d.service_area, d.date, d.name, a.text "
+            "FROM areas_for_improvement a JOIN documents d USING (doc_id) "
+            "WHERE d.provider IS NOT NULL AND d.date IS NOT NULL"
+        )
+        if unit_docs is None:
+            rows = self._run(sql)
             self._run("DELETE FROM area_links")
-            self.insert("area_links", [link.row() for link in links])
+        else:
+            rows = self._run(sql + " AND d.doc_id IN (SELECT unnest(?))", [unit_docs]) if unit_docs else []
+            self._run("DELETE FROM area_links WHERE doc_id IN (SELECT unnest(?))", [[*unit_docs, *left]])
+        links = lineage.link_areas([lineage.Area(*r) for r in rows], min_similarity)
+        self.insert("area_links", [link.row() for link in links])
         return len(links)
+
+    def units_of(self, doc_ids: Sequence[str]) -> set[tuple[str | None, str | None]]:
+        """The (provider, service area) pairs of these stored documents, as stored."""
+        if not doc_ids:
+            return set()
+        rows = self._fetchall(
+            "SELECT DISTINCT provider, service_area FROM documents WHERE doc_id IN (SELECT unnest(?))", [list(doc_ids)]
+        )
+        return {(p, s) for p, s in rows}
 
     def row_counts(self) -> dict[str, int]:
         """Rows per table."""

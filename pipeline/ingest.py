@@ -104,6 +104,10 @@ class IngestSummary:
     seconds: float = 0.0
     errors: list[ErrorRow] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # What the run's loads touched, for lineage: (provider, service area) pairs, before and after
+    # the load, and the documents loaded.
+    touched_units: set[tuple[str | None, str | None]] = field(default_factory=set)
+    touched_docs: set[str] = field(default_factory=set)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -294,9 +298,12 @@ def load_batch(db: Database, run_id: str, batch: BatchResult, summary: IngestSum
     written: dict[str, int] = {}
     with db.transaction():
         first_seen = db.first_seen(doc_ids)
+        replaced = [i for i in doc_ids if i in first_seen]
+        # Lineage units the replaced documents leave (and those the loaded ones join, below).
+        units = db.units_of(replaced)
         # A document's rows are written with its `documents` row, in one transaction: a content not
         # in `documents` has no rows to replace (ten DELETEs saved, ~20 ms, on a batch of new ones).
-        db.delete_documents([i for i in doc_ids if i in first_seen])
+        db.delete_documents(replaced)
         merged = R.merge([d.rows for d in docs])
         for row in merged.get("documents", []):
             row["first_seen_run"] = first_seen.get(row["doc_id"], run_id)
@@ -310,6 +317,8 @@ def load_batch(db: Database, run_id: str, batch: BatchResult, summary: IngestSum
             (stored if d.sha256 in first_seen else fresh).extend(_path_rows(d.sha256, d.paths, run_id))
         written["document_paths"] = db.insert("document_paths", fresh) + db.upsert_paths(stored)
         written["ingest_errors"] = db.insert("ingest_errors", [e.row(run_id) for e in batch.errors])
+    summary.touched_units |= units | {(r["provider"], r["service_area"]) for r in merged.get("documents", [])}
+    summary.touched_docs.update(doc_ids)
     summary.n_new += sum(1 for i in doc_ids if i not in first_seen)
     summary.n_updated += sum(1 for i in doc_ids if i in first_seen)
     summary.n_failed += len(batch.errors)
@@ -422,7 +431,11 @@ def ingest_run(db: Database, paths: Sequence[str | Path]) -> Iterator[IngestSumm
     summary.seconds = time.perf_counter() - started
     # area_links derive from the stored areas: an unchanged rerun leaves them as they are.
     changed = bool(stale or summary.n_new or summary.n_updated)
-    db.finish_run(run_id, "completed", summary.counts(), refresh_links=changed)
+    # Lineage in the units this run's loads touched; everywhere after a killed run (what it loaded is unknown).
+    db.finish_run(
+        run_id, "completed", summary.counts(), refresh_links=changed,
+        units=None if stale else summary.touched_units, doc_ids=summary.touched_docs,
+    )  # fmt: skip
     summary.rows_total = db.row_counts()
 
 

@@ -45,7 +45,12 @@ class Area:
     @property
     def unit(self) -> tuple[str, str]:
         """Provider and service area, case- and space-insensitive: areas link only within one unit."""
-        return (" ".join(self.provider.casefold().split()), " ".join((self.service_area or "").casefold().split()))
+        return unit_of(self.provider, self.service_area)
+
+
+def unit_of(provider: str, service_area: str | None) -> tuple[str, str]:
+    """The lineage unit of a provider and service area (case- and space-insensitive)."""
+    return (" ".join(provider.casefold().split()), " ".join((service_area or "").casefold().split()))
 
 
 @dataclass(frozen=True)

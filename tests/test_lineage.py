@@ -120,18 +120,54 @@ def test_area_history_follows_one_area_across_three_visits(archive):
     ]
 
 
-def test_links_are_recomputed_by_every_run_that_loads_and_stay_the_same(archive, tmp_path):
+def test_a_run_recomputes_links_only_in_the_units_it_loads_into(tmp_path):
     db = tmp_path / "again.duckdb"
     run_ingest([ARCHIVE_DIRS[0]], db)  # the Northfield documents only
     first = named_links(str(db))
     assert len(first) == 5
-    with Database.open(db) as database:
-        database._execute("DELETE FROM area_links")
-    run_ingest(list(ARCHIVE_DIRS), db)  # the other documents are new: the run refreshes the links
-    assert named_links(str(db)) == first
+    with Database.open(db) as database:  # a marker: one Northfield link gone
+        database._execute(
+            "DELETE FROM area_links WHERE doc_id = "
+            "(SELECT doc_id FROM documents WHERE name = '03_northfield_inspection_2013.txt')"
+        )
+    run_ingest(list(ARCHIVE_DIRS), db)  # loads Kelbrook only: Northfield's links are left as they are
+    assert named_links(str(db)) == {link for link in first if link[0] != "03_northfield_inspection_2013.txt"}
     with Database.open(db) as database:
         assert database.refresh_area_links(min_similarity=1.01) == 0  # nothing is that similar
-        assert database.refresh_area_links() == 5
+        assert database.refresh_area_links() == 5  # everywhere
+    assert named_links(str(db)) == first
+
+
+_ALL_LINKS = "SELECT * FROM area_links ORDER BY doc_id, area_no"
+
+
+def test_links_after_a_document_moves_to_another_unit_equal_a_full_recompute(tmp_path):
+    """A re-extraction that gives a document another provider: the run refreshes the unit it left
+    and the one it joined (load_batch records both), and area_links equal a full recompute."""
+    from dataclasses import replace
+
+    from pipeline.ingest import BatchResult, IngestSummary, Work, load_batch, parse_batch, sha256_file
+
+    db = tmp_path / "moved.duckdb"
+    run_ingest([ARCHIVE_DIRS[0]], db)
+    assert len(query(str(db), _ALL_LINKS).rows) == 5
+    letter = ARCHIVE_DIRS[0] / "02_northfield_monitoring_2011.txt"
+    parsed = parse_batch([Work(sha256_file(letter), (str(letter),))], 10**9).docs[0]
+    rows = {t: [dict(r) for r in rs] for t, rs in parsed.rows.items()}
+    old_unit = (rows["documents"][0]["provider"], rows["documents"][0]["service_area"])
+    rows["documents"][0]["provider"] = "Elsewhere Borough Council"
+    summary = IngestSummary(run_id="moved", db_path=str(db))
+    with Database.open(db) as database:
+        load_batch(database, "moved", BatchResult([replace(parsed, rows=rows)], [], 1), summary)
+        assert summary.touched_units == {old_unit, ("Elsewhere Borough Council", old_unit[1])}
+        # Northfield is all this archive holds: full_share=1 keeps the refresh to the two units anyway
+        database.refresh_area_links(units=summary.touched_units, doc_ids=summary.touched_docs, full_share=1.0)
+        incremental = database._fetchall(_ALL_LINKS)
+        database.refresh_area_links()
+        assert database._fetchall(_ALL_LINKS) == incremental
+    # the monitoring letter's four links and the re-inspection's link to it are gone; the
+    # re-inspection's area now follows up the first inspection's
+    assert named_links(str(db)) == {("03_northfield_inspection_2013.txt", 1, "01_northfield_inspection_2011.txt", 2)}
 
 
 def test_an_unchanged_rerun_keeps_the_links_and_a_run_after_a_killed_one_refreshes_them(tmp_path):
@@ -146,3 +182,20 @@ def test_an_unchanged_rerun_keeps_the_links_and_a_run_after_a_killed_one_refresh
         database.start_run("killed", ["x"], "v")
     run_ingest([ARCHIVE_DIRS[0]], db)
     assert named_links(str(db)) == first
+
+
+def test_links_built_run_by_run_equal_a_full_recompute(tmp_path):
+    """An archive that grows over several runs (the corpus letters and a first Northfield visit,
+    then one visit per run): each later run refreshes only the unit it loads into, and the result
+    is what one recompute over every stored area gives."""
+    from tests.fixtures.archive import CORPUS
+
+    db = tmp_path / "grown.duckdb"
+    first, *later = sorted(ARCHIVE_DIRS[0].glob("*.txt"))
+    run_ingest([first, *sorted(CORPUS.glob("*.txt"))], db)
+    for visit in later:  # a run that touches one unit of many
+        run_ingest([visit], db)
+    with Database.open(db) as database:
+        built = database._fetchall(_ALL_LINKS)
+        assert database.refresh_area_links() == len(built) >= 5
+        assert database._fetchall(_ALL_LINKS) == built
