@@ -1,7 +1,7 @@
 -- Area lineage: an area for improvement in a later document linked to the area it follows up in an
 -- earlier document of the same provider and service area (a monitoring letter restating the areas
--- of the inspection before it). Derived data: pipeline/lineage.py recomputes the whole table from
--- the stored areas at the end of every ingest run (Database.refresh_area_links).
+-- of the inspection before it). Derived data: pipeline/lineage.py computes it from the stored areas
+-- at the end of every ingest run that loads documents, in the units they touched (Database.refresh_area_links).
 CREATE TABLE IF NOT EXISTS area_links (
     doc_id       VARCHAR NOT NULL,  -- the later area: areas_for_improvement (doc_id, area_no)
     area_no      INTEGER NOT NULL,
