@@ -461,9 +461,27 @@ def publish_snapshot(path: Path | str) -> Path:
     path = Path(path)
     target = snapshot_path(path)
     tmp = target.with_name(target.name + f".tmp{os.getpid()}")
-    shutil.copyfile(path, tmp)
+    _copy(path, tmp)
     os.replace(tmp, target)
     return target
+
+
+# Linux's FICLONE ioctl (linux/fs.h): the copy shares the source's blocks until either is written.
+_FICLONE = 0x40049409
+
+
+def _copy(src: Path, dst: Path) -> None:
+    """Copy a file: a reflink where the filesystem makes one (XFS, Btrfs: instant, no extra space for
+    an archive's database of gigabytes, every run), else a plain copy (ext4 and the rest)."""
+    try:
+        import fcntl
+
+        with open(src, "rb") as s, open(dst, "wb") as d:
+            fcntl.ioctl(d.fileno(), _FICLONE, s.fileno())
+        return
+    except (ImportError, OSError):
+        pass  # no reflinks here: copy the bytes
+    shutil.copyfile(src, dst)
 
 
 @contextmanager

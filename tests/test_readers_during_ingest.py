@@ -62,3 +62,20 @@ def test_publishing_replaces_the_snapshot_atomically(tmp_path):
         assert second == first and second.stat().st_ino != inode
         assert held.read(4)
     assert not list(tmp_path.glob("*.tmp*"))
+
+
+def test_a_snapshot_is_a_byte_copy_with_or_without_reflinks(tmp_path, monkeypatch):
+    """Where the filesystem cannot reflink (ext4 here; or no fcntl) the snapshot is a plain copy."""
+    import fcntl
+
+    db = tmp_path / "x.duckdb"
+    with Database.open(db) as database:
+        database.start_run("r", ["x"], "v")
+    assert publish_snapshot(db).read_bytes() == db.read_bytes()
+
+    def refused(*args):
+        raise OSError(95, "Operation not supported")
+
+    monkeypatch.setattr(fcntl, "ioctl", refused)
+    snapshot_path(db).unlink()
+    assert publish_snapshot(db).read_bytes() == db.read_bytes()
