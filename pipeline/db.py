@@ -90,6 +90,7 @@ class Database:
         self._con = con
         self.path = path
         self._lock = threading.RLock()
+        self.schema_applied = False  # whether opening it (re)applied the schema and views
 
     @classmethod
     def open(cls, path: Path | str, lock_wait: float = LOCK_WAIT_SECONDS) -> Database:
@@ -165,6 +166,7 @@ class Database:
         if stored == [(_schema_digest(sources),)]:
             return False
         self._apply_schema(sources)
+        self.schema_applied = True
         return True
 
     @contextmanager
@@ -241,6 +243,15 @@ class Database:
         if doc_ids:
             self._execute(
                 "UPDATE documents SET last_seen_run = ? WHERE doc_id IN (SELECT unnest(?))", [run_id, list(doc_ids)]
+            )
+
+    def touch_paths(self, pairs: Sequence[tuple[str, str]], run_id: str) -> None:
+        """Mark stored (doc_id, path) pairs as seen again by `run_id`."""
+        if pairs:
+            self._execute(
+                "UPDATE document_paths SET last_seen_run = ? FROM (SELECT unnest(?) AS doc_id, unnest(?) AS path) u "
+                "WHERE document_paths.doc_id = u.doc_id AND document_paths.path = u.path",
+                [run_id, [d for d, _ in pairs], [p for _, p in pairs]],
             )
 
     def path_stats(self) -> dict[str, tuple[str, int | None, int | None]]:

@@ -34,7 +34,7 @@ from prefect.settings import temporary_settings  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from pipeline import ingest  # noqa: E402
-from pipeline.db import Database, publish_snapshot  # noqa: E402
+from pipeline.db import Database  # noqa: E402
 from pipeline.errors import TransientError  # noqa: E402
 from pipeline.progress import Progress  # noqa: E402
 from pipeline.settings import IngestSettings  # noqa: E402
@@ -103,7 +103,7 @@ def ingest_flow(
                     for i, works in enumerate(batches):
                         loader.submit(parse_batch_task(works, parser, f"{i:04d}"))
                         progress.advance(len(works))
-    publish_snapshot(db)  # readers fall back to it while the next run holds the database
+    ingest.publish(db, summary)  # readers fall back to it while the next run holds the database
     return summary
 
 

@@ -98,6 +98,8 @@ def test_second_ingest_of_the_same_folder_changes_nothing(letters, db_path):
     assert (second["status"], second["n_new"], second["n_unchanged"]) == ("completed", 0, 2)
     seen = query(db_path, "SELECT DISTINCT first_seen_run, last_seen_run FROM documents").rows
     assert seen == [(first["run_id"], second["run_id"])]
+    paths_seen = query(db_path, "SELECT DISTINCT first_seen_run, last_seen_run FROM document_paths").rows
+    assert paths_seen == [(first["run_id"], second["run_id"])]  # same pairs: only seen again
 
 
 def test_unchanged_documents_are_not_parsed_again(letters, db_path, monkeypatch):

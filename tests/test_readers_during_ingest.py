@@ -79,3 +79,38 @@ def test_a_snapshot_is_a_byte_copy_with_or_without_reflinks(tmp_path, monkeypatc
     monkeypatch.setattr(fcntl, "ioctl", refused)
     snapshot_path(db).unlink()
     assert publish_snapshot(db).read_bytes() == db.read_bytes()
+
+
+def test_the_snapshot_is_republished_only_when_a_run_changed_the_data(tmp_path):
+    """An unchanged rerun changes only bookkeeping (its row in `runs`, last-seen marks): it leaves
+    the snapshot as it is. New data, a missing snapshot, a killed run's loads or a new schema
+    publish it again."""
+    from pipeline.db import SCHEMA_STATE
+
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    shutil.copy(CORPUS / "000_c9dc9a16fd74069d.txt", folder)
+    db = tmp_path / "live.duckdb"
+    snap = snapshot_path(db)
+
+    def ingest() -> int:
+        run_ingest([folder], db, IngestSettings(workers=0))
+        return snap.stat().st_ino  # publishing writes a new file and renames it over the old
+
+    first = ingest()
+    assert ingest() == first  # unchanged rerun: not republished
+    assert query(snap, "SELECT count(*) FROM runs").rows == [(1,)]  # the snapshot of the first run
+    snap.unlink()
+    missing = ingest()
+    assert snap.is_file()
+    shutil.copy(CORPUS / "004_f0749543a7284e51.txt", folder)
+    new_letter = ingest()
+    assert new_letter != missing and query(snap, "SELECT count(*) FROM documents").rows == [(2,)]
+    with Database.open(db) as database:  # a run killed after its loads, before publishing
+        database.start_run("killed", ["x"], "v")
+    after_kill = ingest()
+    assert after_kill != new_letter
+    with Database.open(db) as database:  # a new version's schema and views, applied on open
+        database._execute(f"DELETE FROM {SCHEMA_STATE}")
+    assert ingest() != after_kill
+    assert ingest() == ingest()
