@@ -259,6 +259,11 @@ class Database:
         rows = self._fetchall("SELECT path, doc_id, size_bytes, mtime_ns FROM document_paths")
         return {path: (doc_id, size, mtime) for path, doc_id, size, mtime in rows}
 
+    def last_run_status(self) -> str | None:
+        """The status of the most recent run (None before the first)."""
+        rows = self._fetchall("SELECT status FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1")
+        return rows[0][0] if rows else None
+
     def interrupt_stale_runs(self) -> int:
         """Mark runs left 'running' by a killed process as 'interrupted' (their batches either committed or not)."""
         n = self._fetchall("SELECT count(*) FROM runs WHERE status = 'running'")[0][0]

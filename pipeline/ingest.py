@@ -430,9 +430,11 @@ def ingest_run(db: Database, paths: Sequence[str | Path]) -> Iterator[IngestSumm
     """Record a run in `runs` around the body: completed with its counts, or failed with the reason."""
     run_id = new_run_id()
     started = time.perf_counter()
-    # A run killed mid-way left its row 'running', and maybe batches loaded after the last refresh
-    # of area_links: this run refreshes them even if it loads nothing.
-    stale = db.interrupt_stale_runs()
+    # A run killed mid-way left its row 'running' (marked 'interrupted' now), a run that failed its
+    # row 'failed': either may have loaded batches after the last refresh of area_links and the
+    # last snapshot. This run then refreshes both even if it loads nothing.
+    db.interrupt_stale_runs()
+    stale = db.last_run_status() not in (None, "completed")
     db.start_run(run_id, [str(p) for p in paths], EXTRACTOR_VERSION)
     summary = IngestSummary(run_id=run_id, db_path=str(db.path))
     try:
@@ -447,7 +449,8 @@ def ingest_run(db: Database, paths: Sequence[str | Path]) -> Iterator[IngestSumm
     # area_links derive from the stored areas: an unchanged rerun leaves them as they are.
     changed = bool(stale or summary.n_new or summary.n_updated)
     summary.changed = bool(changed or summary.n_failed or summary.n_new_paths or db.schema_applied)
-    # Lineage in the units this run's loads touched; everywhere after a killed run (what it loaded is unknown).
+    # Lineage in the units this run's loads touched; everywhere after a killed or failed run (what it
+    # loaded is unknown).
     db.finish_run(
         run_id, "completed", summary.counts(), refresh_links=changed,
         units=None if stale else summary.touched_units, doc_ids=summary.touched_docs,

@@ -170,7 +170,7 @@ def test_links_after_a_document_moves_to_another_unit_equal_a_full_recompute(tmp
     assert named_links(str(db)) == {("03_northfield_inspection_2013.txt", 1, "01_northfield_inspection_2011.txt", 2)}
 
 
-def test_an_unchanged_rerun_keeps_the_links_and_a_run_after_a_killed_one_refreshes_them(tmp_path):
+def test_an_unchanged_rerun_keeps_the_links_and_a_run_after_a_killed_or_failed_one_refreshes_them(tmp_path):
     db = tmp_path / "rerun.duckdb"
     run_ingest([ARCHIVE_DIRS[0]], db)
     first = named_links(str(db))
@@ -182,6 +182,16 @@ def test_an_unchanged_rerun_keeps_the_links_and_a_run_after_a_killed_one_refresh
         database.start_run("killed", ["x"], "v")
     run_ingest([ARCHIVE_DIRS[0]], db)
     assert named_links(str(db)) == first
+    with Database.open(db) as database:  # a run that failed after its loads: its row says "failed"
+        database._execute("DELETE FROM area_links")
+        database.start_run("failed", ["x"], "v")
+        database.finish_run("failed", "failed", {}, message="OSError: disk full", refresh_links=False)
+    run_ingest([ARCHIVE_DIRS[0]], db)
+    assert named_links(str(db)) == first
+    with Database.open(db) as database:
+        database._execute("DELETE FROM area_links")
+    run_ingest([ARCHIVE_DIRS[0]], db)  # the run before completed: nothing to refresh
+    assert named_links(str(db)) == set()
 
 
 def test_links_built_run_by_run_equal_a_full_recompute(tmp_path):

@@ -83,8 +83,8 @@ def test_a_snapshot_is_a_byte_copy_with_or_without_reflinks(tmp_path, monkeypatc
 
 def test_the_snapshot_is_republished_only_when_a_run_changed_the_data(tmp_path):
     """An unchanged rerun changes only bookkeeping (its row in `runs`, last-seen marks): it leaves
-    the snapshot as it is. New data, a missing snapshot, a killed run's loads or a new schema
-    publish it again."""
+    the snapshot as it is. New data, a missing snapshot, a killed or failed run's loads or a new
+    schema publish it again."""
     from pipeline.db import SCHEMA_STATE
 
     folder = tmp_path / "letters"
@@ -110,7 +110,12 @@ def test_the_snapshot_is_republished_only_when_a_run_changed_the_data(tmp_path):
         database.start_run("killed", ["x"], "v")
     after_kill = ingest()
     assert after_kill != new_letter
+    with Database.open(db) as database:  # a run that failed after its loads
+        database.start_run("failed", ["x"], "v")
+        database.finish_run("failed", "failed", {}, message="OSError: disk full", refresh_links=False)
+    after_failure = ingest()
+    assert after_failure != after_kill
     with Database.open(db) as database:  # a new version's schema and views, applied on open
         database._execute(f"DELETE FROM {SCHEMA_STATE}")
-    assert ingest() != after_kill
+    assert ingest() != after_failure
     assert ingest() == ingest()
