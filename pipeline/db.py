@@ -37,7 +37,7 @@ VIEWS_DIR = Path(__file__).parent / "sql" / "views"
 # Rows keyed by doc_id that belong to one extraction of a document: replaced together.
 # Tables holding one document's extraction: replaced together when a document is re-extracted.
 DOCUMENT_TABLES = RECORD_TABLES
-# area_links is derived from the stored areas: recomputed whole at the end of every run.
+# area_links is derived from the stored areas: refreshed at the end of every run that loads documents.
 TABLES = (*DOCUMENT_TABLES, "document_paths", "runs", "ingest_errors", "area_links")
 # A lineage refresh over units that hold more than this share of the stored documents recomputes
 # every link instead (Database.refresh_area_links).

@@ -111,8 +111,8 @@ class IngestSummary:
     touched_units: set[tuple[str | None, str | None]] = field(default_factory=set)
     touched_docs: set[str] = field(default_factory=set)
     # Whether the run changed what the database holds beyond its bookkeeping (its own row in `runs`,
-    # when documents and paths were last seen): documents, paths, errors, an earlier killed run's
-    # loads, or the schema and views (a new version's, applied on open).
+    # when documents and paths were last seen): documents, paths, errors, an earlier killed or
+    # failed run's loads, or the schema and views (a new version's, applied on open).
     changed: bool = False
 
     def counts(self) -> dict[str, int]:
@@ -403,7 +403,7 @@ def record_plan(db: Database, run_id: str, the_plan: Plan, summary: IngestSummar
     with db.transaction():
         db.touch_documents([w.sha256 for w in the_plan.unchanged], run_id)
         # A pair stored with the file's stats is only seen again (an UPDATE: the upsert and its two
-        # counts cost 7 of an unchanged 90-document rerun's 87 ms); new pairs and new stats go in whole.
+        # counts took ~7 ms of an unchanged 90-document rerun); new pairs and new stats go in whole.
         db.touch_paths(same, run_id)
         new_paths = db.upsert_paths([r for sha, p in other for r in _path_rows(sha, [p], run_id)])
         n_errors = db.insert("ingest_errors", [e.row(run_id) for e in the_plan.errors])
@@ -490,7 +490,7 @@ def publish(db_path: str | Path, summary: IngestSummary) -> None:
     """Publish the snapshot readers fall back to while the next run holds the database: after a run
     that changed the data, or when there is none yet. A run that changed only its bookkeeping (an
     unchanged rerun) leaves the last one: copying an archive's database every night for a new row
-    in `runs` and new last-seen marks cost more than the rest of such a run (16 of 87 ms at 90
-    documents; seconds at tens of thousands, where the filesystem cannot reflink)."""
+    in `runs` and new last-seen marks grows with the archive (~16 ms at 90 documents; seconds at
+    tens of thousands, where the filesystem cannot reflink)."""
     if summary.changed or not snapshot_path(db_path).is_file():
         publish_snapshot(db_path)
