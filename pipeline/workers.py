@@ -3,9 +3,10 @@
 A pathological file can make a parser spin or balloon, and PDFium can crash outright. Parsing
 therefore runs in long-lived worker processes forked from a server that has already imported
 spaCy and the readers (so a fork costs milliseconds, not an import); the parent gives each
-worker one document at a time and watches the clock. A worker that overruns is killed and
-replaced, and its document becomes an error row naming the limit; a MemoryError (the worker's
-address space is capped with RLIMIT_AS) or a crash does the same. Processes, not threads: PDFium
+worker one document at a time (the next one already waiting in its pipe) and watches the clock.
+A worker that overruns is killed and replaced, and its document becomes an error row naming the
+limit; a MemoryError (the worker's address space is capped with RLIMIT_AS) or a crash does the
+same. Processes, not threads: PDFium
 is not thread-safe and parsing is CPU-bound.
 """
 
@@ -31,6 +32,8 @@ from pipeline.ingest import BatchResult, ErrorRow, ParsedDoc, Work, failure, par
 from pipeline.settings import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT, IngestSettings
 
 _PRELOAD = ["pipeline.preload"]
+# Documents in flight per worker: the one it parses and the next, already in its pipe.
+AHEAD = 2
 
 
 def _context() -> Any:
@@ -149,7 +152,9 @@ class _Worker:
         with _main_left_out():
             self.proc.start()
         child.close()
-        self.work: Work | None = None
+        # Works sent and not yet answered, in the order sent: the worker parses the first, under
+        # `deadline`; the others wait in its pipe.
+        self.queue: deque[Work] = deque()
         self.deadline = 0.0
 
     def stop(self, kill: bool = False) -> None:
@@ -202,40 +207,53 @@ class WorkerPool:
             w.stop()
         self.workers = []
 
-    def _replace(self, w: _Worker) -> None:
+    def _replace(self, w: _Worker, todo: deque[Work]) -> None:
+        """Kill `w` and start a fresh worker in its place; the documents still queued for `w`
+        go back to the front of `todo`, in order."""
         w.stop(kill=True)
+        todo.extendleft(reversed(w.queue))
+        w.queue.clear()
         self.workers[self.workers.index(w)] = _Worker(self.ctx, self.limits)
 
     def map(self, works: Iterable[Work]) -> Iterator[tuple[Work, ParsedDoc | list[ErrorRow]]]:
-        """Parse every work, yielding (work, result) as each finishes (not in input order)."""
+        """Parse every work, yielding (work, result) as each finishes (not in input order).
+
+        A worker is sent its next document before it answers the current one (`AHEAD`), so it
+        starts on it at once instead of waiting for this process to read the answer and send
+        more; the time limit runs from when the worker can start a document. Near the end, while
+        fewer documents wait than there are workers, each gets one at a time, so that an idle
+        worker is not left watching another's queue. A worker that is replaced takes its queued
+        documents with it: they go back to the front of the line.
+        """
         todo = deque(works)
-        while todo or any(w.work is not None for w in self.workers):
+        n = len(self.workers)
+        while todo or any(w.queue for w in self.workers):
             for w in self.workers:
-                if w.work is None and todo:
-                    w.work = todo.popleft()
-                    w.deadline = time.monotonic() + self.limits.seconds
-                    w.conn.send(w.work)
-            busy = [w for w in self.workers if w.work is not None]
+                while todo and (not w.queue or (len(w.queue) < AHEAD and len(todo) >= n)):
+                    if not w.queue:
+                        w.deadline = time.monotonic() + self.limits.seconds
+                    w.queue.append(todo.popleft())
+                    w.conn.send(w.queue[-1])
+            busy = [w for w in self.workers if w.queue]
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             ready = wait([w.conn for w in busy], timeout=timeout)
             for w in busy:
                 if w.conn in ready:
-                    yield from self._collect(w)
+                    yield from self._collect(w, todo)
                 elif time.monotonic() >= w.deadline:
-                    work, w.work = w.work, None
+                    work = w.queue.popleft()
                     err = TimeLimit(f"no result after {self.limits.seconds:g} s")
-                    self._replace(w)
+                    self._replace(w, todo)
                     yield work, [failure(err, p, work.sha256) for p in work.paths]
 
-    def _collect(self, w: _Worker) -> Iterator[tuple[Work, ParsedDoc | list[ErrorRow]]]:
-        work, w.work = w.work, None
-        assert work is not None
+    def _collect(self, w: _Worker, todo: deque[Work]) -> Iterator[tuple[Work, ParsedDoc | list[ErrorRow]]]:
+        work = w.queue.popleft()
         try:
             result = w.conn.recv()
         except (EOFError, OSError):
             w.proc.join(timeout=5)
             code = w.proc.exitcode
-            self._replace(w)
+            self._replace(w, todo)
             if code == -signal.SIGABRT:
                 # Native code (e.g. a Rust extension) aborts when an allocation is refused: the cap.
                 err: Exception = MemoryLimit(f"the parser aborted on an allocation over {self.limits.memory_mb} MB")
@@ -245,7 +263,9 @@ class WorkerPool:
             yield work, [failure(err, p, work.sha256) for p in work.paths]
             return
         if not w.proc.is_alive() or _hit_memory_limit(result):
-            self._replace(w)
+            self._replace(w, todo)
+        elif w.queue:
+            w.deadline = time.monotonic() + self.limits.seconds  # it has started on the next one
         yield work, result
 
     def parse_batch(self, works: Sequence[Work]) -> BatchResult:

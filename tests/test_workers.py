@@ -47,6 +47,36 @@ def test_time_limit_turns_a_slow_document_into_an_error_and_the_batch_goes_on(tm
         assert [d.paths[0] for d in result.docs] == [str(good)]  # the replacement worker carried on
 
 
+def test_a_worker_is_sent_its_next_document_before_it_answers_the_current_one():
+    """The next document waits in the worker's pipe, so the worker starts on it without waiting
+    for the parent to read its answer; while fewer wait than there are workers, one at a time."""
+    letters = sorted(CORPUS.glob("*.txt"))[:3]
+    works = [_work(p) for p in letters]
+    with WorkerPool(1, Limits(seconds=60)) as pool:
+        results = pool.map(works)
+        first, _ = next(results)
+        # The first answer is read; the second was sent with it, before that answer came back.
+        assert first == works[0]
+        assert list(pool.workers[0].queue) == [works[1]]
+        assert [w for w, _ in results] == works[1:]
+    with WorkerPool(2, Limits(seconds=60)) as pool:
+        results = pool.map(works[:2])
+        next(results)
+        # Two documents for two workers: one each, none queued behind another's.
+        assert sum(len(w.queue) for w in pool.workers) <= 1
+        assert len(list(results)) == 1
+
+
+def test_documents_queued_for_a_replaced_worker_are_parsed_by_its_successor(tmp_path):
+    """The worker killed for the time limit had the next two documents queued (or in its pipe):
+    they go back in line, in order, and the fresh worker parses them."""
+    slow = _big_letter(tmp_path, 200)
+    good = [CORPUS / "003_b29c2434e00e918d.txt", CORPUS / "000_c9dc9a16fd74069d.txt"]
+    with WorkerPool(1, Limits(seconds=0.5)) as pool:
+        order = [(w.paths[0], type(r).__name__) for w, r in pool.map([_work(slow), *map(_work, good)])]
+    assert order == [(str(slow), "list"), (str(good[0]), "ParsedDoc"), (str(good[1]), "ParsedDoc")]
+
+
 def test_memory_ceiling_turns_a_ballooning_document_into_an_error(tmp_path):
     hog = _big_letter(tmp_path, 400)  # ~6 MB of text needs far more than 64 MB to parse
     good = CORPUS / "003_b29c2434e00e918d.txt"
