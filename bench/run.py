@@ -20,7 +20,7 @@ What it measures (README.md, "Benchmark", has a table from this machine):
 
 "pages" are the pages of the PDF rendering of the same text, for every format (DOCX and text
 files have no pages of their own), so pages/s compares like with like across formats.
-Medians over --repeats (3; 1 with --quick; per format at least 7 floors and 5 pipelines).
+Medians over --repeats (3; 1 with --quick; per format at least 15 floors and 11 pipelines).
 Speed is never asserted: this only reports.
 """
 
@@ -235,9 +235,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         per_format: dict[str, Any] = {}
         for fmt in A.FORMATS:
             # Both take about a second or less, the noisiest timings of the run (the text floor ranged
-            # 0.20-0.41 s in one process): more repeats than the rest, 7 floors and 5 pipelines.
-            floor_reps = 1 if quick_mode else max(7, repeats)
-            pipe_reps = 1 if quick_mode else max(5, repeats)
+            # 0.20-0.41 s in one process; one code's txt ratio 0.36-0.61 over four runs of 3 floors and
+            # 3 pipelines): more repeats than the rest, 15 floors and 11 pipelines (~30 s, all formats).
+            floor_reps = 1 if quick_mode else max(15, repeats)
+            pipe_reps = 1 if quick_mode else max(11, repeats)
             b.log(f"{fmt}: floor and pipeline, {n} documents x {floor_reps} and x {pipe_reps}")
             floors.warm_up(fmt, files[fmt][0])
             # Floor and pipeline take turns, so that a slower spell of a shared machine weighs on both.
