@@ -20,7 +20,8 @@ What it measures (README.md, "Benchmark", has a table from this machine):
 
 "pages" are the pages of the PDF rendering of the same text, for every format (DOCX and text
 files have no pages of their own), so pages/s compares like with like across formats.
-Medians over --repeats (3; 1 with --quick; per format at least 15 floors and 11 pipelines).
+Medians over --repeats (3; 1 with --quick; per format at least 15 floors and 11 pipelines; whole
+archive at least 7 rounds).
 Speed is never asserted: this only reports.
 """
 
@@ -278,13 +279,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "extract_s": median(samples[f"extract_{fmt}"]),
             }
         result["formats"] = per_format
+        result["passes"] = {"floors": floor_reps, "pipelines": pipe_reps}
 
         # -- whole archive: Prefect cost, second run, workers ------------------------------------
         all_dirs = [dirs[fmt] for fmt in A.FORMATS]
         total = n * len(A.FORMATS)
-        b.log(f"whole archive ({total} documents): plain loop, second run, flow, 2 workers, x {repeats}")
+        # Rounds take turns through the four runs, so that a slow spell weighs on each; at least 7
+        # (~25 s at N=30): with 3, one code's Prefect cost ranged 0.88-1.19x and its 2-worker
+        # speed-up 1.43-1.75x between runs minutes apart.
+        rounds = 1 if quick_mode else max(7, repeats)
+        result["passes"]["rounds"] = rounds
+        b.log(f"whole archive ({total} documents): plain loop, second run, flow, 2 workers, x {rounds}")
         plain, second, flowed, two = [], [], [], []
-        for _ in range(repeats):
+        for _ in range(rounds):
             db = b.fresh_db()
             seconds, summary = b.ingest(all_dirs, db=db)
             check(summary, total, "plain loop")
@@ -357,7 +364,9 @@ def table(r: dict[str, Any]) -> str:
     out = [
         f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, {m['os']}; "
         f"load average {m['loadavg_start'][0]} at start, {m['loadavg_end'][0]} at end",
-        f"Run: {r['date']}, `{r['command']}`, {r['bench_seconds']:.0f} s; medians of {r['repeats']}",
+        f"Run: {r['date']}, `{r['command']}`, {r['bench_seconds']:.0f} s; medians of {r['repeats']} "
+        f"(throughput: of {r['passes']['floors']} floors and {r['passes']['pipelines']} pipelines per format; "
+        f"whole archive: of {r['passes']['rounds']} rounds)",
         f"Archive: {r['n']} documents per format ({r['archive']['path']}"
         f"{', reused' if r['archive']['reused'] else ''})",
         "",
