@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from pipeline.prefect_env import configure_prefect
@@ -38,7 +38,7 @@ from pipeline.db import Database  # noqa: E402
 from pipeline.errors import TransientError  # noqa: E402
 from pipeline.progress import Progress  # noqa: E402
 from pipeline.settings import IngestSettings  # noqa: E402
-from pipeline.workers import Limits, parse_on_this_host, parser_for, start_early  # noqa: E402
+from pipeline.workers import HeadStart, Limits, parse_on_this_host, start_early  # noqa: E402
 
 
 def _transient(task, task_run, state) -> bool:
@@ -88,7 +88,8 @@ def ingest_flow(
     opts = IngestSettings(**(settings or {}))
     files, skipped = ingest.discover(paths, opts.extensions, exclude=[db])
     start_early(0 if remote else opts.workers, bool(files))  # spaCy loads while the database opens
-    with Database.open(db) as database, ingest.ingest_run(database, paths) as summary:
+    head = HeadStart(opts if not remote else replace(opts, workers=0), files, db)  # first files parse meanwhile
+    with head, Database.open(db) as database, ingest.ingest_run(database, paths) as summary:
         the_plan = plan_task(database, files, skipped, opts.reprocess)
         ingest.record_plan(database, summary.run_id, the_plan, summary)
         batches = list(ingest.batches(the_plan.to_parse, opts.batch_size))
@@ -99,7 +100,7 @@ def ingest_flow(
                     _load(database, summary, future.result(), progress)
             elif batches:
                 # The parser is left first: its workers stop while the last batch loads.
-                with ingest.run_loader(database, summary) as loader, parser_for(opts) as parser:
+                with ingest.run_loader(database, summary) as loader, head.parser(batches[0]) as parser:
                     for i, works in enumerate(batches):
                         loader.submit(parse_batch_task(works, parser, f"{i:04d}"))
                         progress.advance(len(works))

@@ -465,21 +465,22 @@ def run_ingest(
     show_progress: bool = False,
 ) -> IngestSummary:
     """The whole ingest without Prefect: same steps as pipeline.flows.ingest_flow, one batch at a time."""
-    from pipeline.workers import parser_for, start_early
+    from pipeline.workers import HeadStart, start_early
 
     settings = settings or IngestSettings()
     files, skipped = discover(paths, settings.extensions, exclude=[db_path])
     start_early(settings.workers, bool(files))
-    with Database.open(db_path) as db, ingest_run(db, paths) as summary:
+    with HeadStart(settings, files, db_path) as head, Database.open(db_path) as db, ingest_run(db, paths) as summary:
         the_plan = plan(db, files, skipped, reprocess=settings.reprocess)
         record_plan(db, summary.run_id, the_plan, summary)
         if the_plan.to_parse:
+            todo = list(batches(the_plan.to_parse, settings.batch_size))
             with (
                 Progress(len(the_plan.to_parse), enabled=show_progress) as progress,
                 run_loader(db, summary) as loader,
-                parser_for(settings) as pool,  # left first: the workers stop while the last batch loads
+                head.parser(todo[0]) as pool,  # left first: the workers stop while the last batch loads
             ):
-                for works in batches(the_plan.to_parse, settings.batch_size):
+                for works in todo:
                     loader.submit(pool.parse_batch(works))
                     progress.advance(len(works))
     publish(db_path, summary)

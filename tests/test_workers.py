@@ -182,3 +182,114 @@ def test_workers_do_not_run_the_parents_main_script_again(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.split() == ["1", "0"]
     assert not marker.exists(), marker.read_text()
+
+
+def test_documents_sent_ahead_are_collected_with_the_batch_and_not_parsed_twice():
+    works = [_work(p) for p in sorted(CORPUS.glob("*.txt"))[:3]]
+    with WorkerPool(1, Limits(seconds=60)) as pool:
+        pool.send_ahead(works[:2])
+        got = [w for w, _ in pool.map(works)]
+    assert sorted(got, key=works.index) == works  # each once: the two sent ahead were not sent again
+
+
+def test_a_worker_holding_a_document_not_wanted_is_replaced_and_its_queue_dropped():
+    a, b, c = (_work(p) for p in sorted(CORPUS.glob("*.txt"))[:3])
+    with WorkerPool(1, Limits(seconds=60)) as pool:
+        pool.send_ahead([a, b])
+        before = pool.workers[0].proc.pid
+        pool.keep_only([b, c])
+        assert pool.workers[0].proc.pid != before and not pool.workers[0].queue
+        assert [w for w, _ in pool.map([b, c])] == [b, c]  # nothing of `a` comes back
+    with WorkerPool(1, Limits(seconds=60)) as pool:
+        pool.send_ahead([a, b])
+        before = pool.workers[0].proc.pid
+        pool.keep_only([a, b, c])  # all wanted: the worker keeps going
+        assert pool.workers[0].proc.pid == before
+        assert sorted(w.paths for w, _ in pool.map([a, b, c])) == sorted(w.paths for w in (a, b, c))
+
+
+def _letters(folder: Path, names: list[str]) -> Path:
+    folder.mkdir(exist_ok=True)
+    for name, src in zip(names, sorted(CORPUS.glob("*.txt")), strict=False):
+        (folder / name).write_bytes(src.read_bytes())
+    return folder
+
+
+def test_a_warm_run_sends_its_first_files_to_the_workers_while_the_database_opens(tmp_path, monkeypatch):
+    """With the fork server up, parsing does not wait for the database to open and the plan."""
+    from pipeline.db import Database
+    from pipeline.ingest import run_ingest
+    from pipeline.settings import IngestSettings
+
+    WorkerPool(1).close()  # this process's fork server is up
+    sent = threading.Event()
+    real_send = WorkerPool.send_ahead
+
+    def spy_send(self, works):
+        real_send(self, works)
+        sent.set()
+
+    real_open = Database.open.__func__
+    opened_after_send = []
+
+    def spy_open(cls, *args, **kwargs):
+        opened_after_send.append(sent.wait(30))  # a run that sent only after opening would wait in vain
+        return real_open(cls, *args, **kwargs)
+
+    monkeypatch.setattr(WorkerPool, "send_ahead", spy_send)
+    monkeypatch.setattr(Database, "open", classmethod(spy_open))
+    folder = _letters(tmp_path / "in", ["a.txt", "b.txt", "c.txt"])
+    summary = run_ingest([folder], tmp_path / "x.duckdb", IngestSettings(workers=1))
+    assert opened_after_send == [True]
+    assert (summary.n_new, summary.n_failed) == (3, 0)
+
+
+def test_files_sent_ahead_but_stored_already_are_dropped_and_an_unchanged_rerun_starts_no_workers(
+    tmp_path, monkeypatch
+):
+    """The first files in path order are stored; the new one comes last. The rows equal a cold run's."""
+    from pipeline.db import query
+    from pipeline.ingest import run_ingest
+    from pipeline.settings import IngestSettings
+
+    pools: list[WorkerPool] = []
+    real_init = WorkerPool.__init__
+
+    def spy_init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        pools.append(self)
+
+    monkeypatch.setattr(WorkerPool, "__init__", spy_init)
+    WorkerPool(1).close()
+    folder = _letters(tmp_path / "in", ["a.txt", "b.txt"])
+    db = tmp_path / "x.duckdb"
+    assert run_ingest([folder], db, IngestSettings(workers=1)).n_new == 2
+    # a.txt and b.txt are touched (newer than the database, so sent ahead) but their bytes are stored.
+    _letters(tmp_path / "in", ["a.txt", "b.txt", "z.txt"])
+    second = run_ingest([folder], db, IngestSettings(workers=1))
+    assert (second.n_new, second.n_updated, second.n_unchanged, second.n_failed) == (1, 0, 2, 0)
+    started = len(pools)
+    third = run_ingest([folder], db, IngestSettings(workers=1))
+    assert (third.n_new, third.n_unchanged) == (0, 3)
+    assert len(pools) == started  # nothing changed since the database was written: no head start
+    assert all(not p.workers for p in pools)  # every pool stopped
+    cold = tmp_path / "cold.duckdb"
+    run_ingest([folder], cold, IngestSettings(workers=0))
+    for table in ("areas_for_improvement", "evidence", "judgements", "recommendations"):
+        sql = f"SELECT * FROM {table} ORDER BY ALL"
+        assert query(db, sql).rows == query(cold, sql).rows, table
+
+
+def test_only_files_modified_since_the_database_was_written_are_sent_ahead(tmp_path):
+    from pipeline.workers import changed_since
+
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text("x")
+    db = tmp_path / "x.duckdb"
+    assert changed_since(db, [str(old)]) == [str(old)]  # no database yet: everything is new
+    db.write_bytes(b"")
+    new.write_text("y")
+    os.utime(old, ns=(1, 1))
+    os.utime(db, ns=(2, 2))
+    os.utime(new, ns=(3, 3))
+    assert changed_since(db, [str(old), str(new), str(tmp_path / "gone.txt")]) == [str(new)]
