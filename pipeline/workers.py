@@ -190,6 +190,11 @@ class InlineParser:
 
         return parse_batch(works, self.limits.max_bytes)
 
+    def map(self, works: Iterable[Work]) -> Iterator[tuple[Work, ParsedDoc | list[ErrorRow]]]:
+        """(work, result) for each work, in order, as `WorkerPool.map` yields them."""
+        for work in works:
+            yield work, parse_one(work, self.limits.max_bytes)
+
 
 class WorkerPool:
     """`n` worker processes that parse documents one at a time each, under `limits`."""
@@ -339,9 +344,9 @@ class HeadStart:
     Opening the database and planning took ~50 ms of a run, during which the workers stood idle:
     parsing could only start once the plan said which files are new. With a head start, a thread
     starts the pool and sends each worker its first `HEAD_START_PER_WORKER` files (in the order
-    runs take them: sorted by path) as the database opens. `parser(first_batch)` then hands over
-    the pool, after replacing any worker holding a file that is not in the first batch (stored
-    already, or not first): a file parsed ahead for nothing cost a core that would have idled,
+    runs take them: sorted by path) as the database opens. `parser(wanted)` then hands over the
+    pool, after replacing any worker holding a file the run does not want first (stored already,
+    or not in the flow's first batch): a file parsed ahead for nothing cost a core that would have idled,
     and a fork; none is parsed twice. A run with nothing to parse kills the pool on leaving.
 
     Of those first files, only the ones modified since the database file was last written are sent
@@ -391,13 +396,14 @@ class HeadStart:
         pool, self._pool = self._pool, None
         return pool
 
-    def parser(self, first_batch: Sequence[Work]) -> WorkerPool | InlineParser:
-        """The run's parser: the pool started early, holding only files of `first_batch`, or else
+    def parser(self, wanted: Sequence[Work]) -> WorkerPool | InlineParser:
+        """The run's parser: the pool started early, holding only files of `wanted` (what the run
+        parses first: `run_ingest` streams them all, the flow parses batch by batch), or else
         `parser_for(settings)`."""
         pool = self._take()
         if pool is None:
             return parser_for(self.settings)
-        pool.keep_only(first_batch)
+        pool.keep_only(wanted)
         return pool
 
     def __enter__(self) -> HeadStart:

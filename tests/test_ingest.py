@@ -102,10 +102,41 @@ def test_second_ingest_of_the_same_folder_changes_nothing(letters, db_path):
     assert paths_seen == [(first["run_id"], second["run_id"])]  # same pairs: only seen again
 
 
-def test_unchanged_documents_are_not_parsed_again(letters, db_path, monkeypatch):
-    run_ingest([letters], db_path)
-    monkeypatch.setattr(ingest, "parse_batch", lambda *a, **k: pytest.fail("parsed an unchanged document"))
-    assert run_ingest([letters], db_path).n_unchanged == 2
+@pytest.mark.parametrize("workers", [0, 2])
+def test_unchanged_documents_are_not_parsed_again(letters, db_path, monkeypatch, workers):
+    from pipeline import workers as W
+
+    run_ingest([letters], db_path, IngestSettings(workers=workers))
+
+    def fail(*args, **kwargs):
+        pytest.fail("parsed an unchanged document")
+
+    # Inline parsing calls parse_one here; a run with workers starts a pool (a head start's too).
+    monkeypatch.setattr(W, "parse_one", fail)
+    monkeypatch.setattr(W.WorkerPool, "__init__", fail)
+    assert run_ingest([letters], db_path, IngestSettings(workers=workers)).n_unchanged == 2
+
+
+def _results(kinds: str) -> list:
+    """(work, result) pairs: "d" a parsed document, "e" a failed one."""
+    out = []
+    for i, kind in enumerate(kinds):
+        work = ingest.Work(f"{i:064x}", (f"/x/{i}.txt",))
+        result = (
+            ingest.ParsedDoc(work.sha256, work.paths, {}) if kind == "d" else [ingest.failure(OSError("x"), f"/x/{i}")]
+        )
+        out.append((work, result))
+    return out
+
+
+def test_parse_results_are_loaded_in_batches_of_at_least_size_while_the_loader_is_busy():
+    free = list(ingest.parsed_batches(_results("ddedd" * 2), 3, lambda: False))
+    assert [b.n_works for b in free] == [3, 3, 3, 1]  # a free loader: every `size` results, then the rest
+    assert [(len(b.docs), len(b.errors)) for b in free] == [(2, 1), (3, 0), (2, 1), (1, 0)]
+    busy = list(ingest.parsed_batches(_results("d" * 10), 3, lambda: True))
+    assert [b.n_works for b in busy] == [6, 4]  # a busy loader: the batch grows to 2 x size, no more
+    assert [d.sha256 for b in busy for d in b.docs] == [w.sha256 for w, _ in _results("d" * 10)]
+    assert list(ingest.parsed_batches([], 3, lambda: False)) == []
 
 
 def test_corrupt_and_empty_files_become_error_rows_while_good_files_load(letters, db_path):
