@@ -101,7 +101,10 @@ def ingest(
     paths: OptPathsArg = None,
     db: Annotated[Path | None, typer.Option("--db", help=f"DuckDB database file [default: {DEFAULT_DB}].")] = None,
     config: ConfigOpt = None,
-    batch_size: Annotated[int | None, typer.Option(help=f"Documents per parse task [{DEFAULT_BATCH_SIZE}].")] = None,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(help=f"Documents per parse task and load (no Prefect: N-2N a load) [{DEFAULT_BATCH_SIZE}]."),
+    ] = None,
     workers: Annotated[
         int | None,
         typer.Option(help=f"Parser processes on this machine; 0: in this process, no limits [{DEFAULT_WORKERS}]."),
