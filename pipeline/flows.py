@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from typing import Any
 
 from pipeline.prefect_env import configure_prefect
@@ -88,7 +88,7 @@ def ingest_flow(
     opts = IngestSettings(**(settings or {}))
     files, skipped = ingest.discover(paths, opts.extensions, exclude=[db])
     start_early(0 if remote else opts.workers, bool(files))  # spaCy loads while the database opens
-    head = HeadStart(opts if not remote else replace(opts, workers=0), files, db)  # first files parse meanwhile
+    head = HeadStart(opts, [] if remote else files, db)  # local runs: the first files parse meanwhile
     with head, Database.open(db) as database, ingest.ingest_run(database, paths) as summary:
         the_plan = plan_task(database, files, skipped, opts.reprocess)
         ingest.record_plan(database, summary.run_id, the_plan, summary)

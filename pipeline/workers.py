@@ -6,8 +6,7 @@ spaCy and the readers (so a fork costs milliseconds, not an import); the parent 
 worker one document at a time (the next one already waiting in its pipe) and watches the clock.
 A worker that overruns is killed and replaced, and its document becomes an error row naming the
 limit; a MemoryError (the worker's address space is capped with RLIMIT_AS) or a crash does the
-same. Processes, not threads: PDFium
-is not thread-safe and parsing is CPU-bound.
+same. Processes, not threads: PDFium is not thread-safe and parsing is CPU-bound.
 """
 
 from __future__ import annotations
@@ -222,11 +221,14 @@ class WorkerPool:
         """Queue `works` on the workers in turn now, before anyone asks for their results; `map`
         then collects them with the works it is given (and does not send them again)."""
         for i, work in enumerate(works):
-            w = self.workers[i % len(self.workers)]
-            if not w.queue:
-                w.deadline = time.monotonic() + self.limits.seconds
-            w.queue.append(work)
-            w.conn.send(work)
+            self._send(self.workers[i % len(self.workers)], work)
+
+    def _send(self, w: _Worker, work: Work) -> None:
+        """Queue `work` on `w`; the time limit starts now if it is the only one (else when it comes up)."""
+        if not w.queue:
+            w.deadline = time.monotonic() + self.limits.seconds
+        w.queue.append(work)
+        w.conn.send(work)
 
     def keep_only(self, wanted: Iterable[Work]) -> None:
         """Replace each worker that has a document queued that is not in `wanted` (sent ahead, then
@@ -260,10 +262,7 @@ class WorkerPool:
         while todo or any(w.queue for w in self.workers):
             for w in self.workers:
                 while todo and (not w.queue or (len(w.queue) < AHEAD and len(todo) >= n)):
-                    if not w.queue:
-                        w.deadline = time.monotonic() + self.limits.seconds
-                    w.queue.append(todo.popleft())
-                    w.conn.send(w.queue[-1])
+                    self._send(w, todo.popleft())
             busy = [w for w in self.workers if w.queue]
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             ready = wait([w.conn for w in busy], timeout=timeout)
@@ -346,8 +345,9 @@ class HeadStart:
     starts the pool and sends each worker its first `HEAD_START_PER_WORKER` files (in the order
     runs take them: sorted by path) as the database opens. `parser(wanted)` then hands over the
     pool, after replacing any worker holding a file the run does not want first (stored already,
-    or not in the flow's first batch): a file parsed ahead for nothing cost a core that would have idled,
-    and a fork; none is parsed twice. A run with nothing to parse kills the pool on leaving.
+    or not in the flow's first batch): a file parsed ahead for nothing cost a core that would
+    have idled, and a fork; none is parsed twice. A run with nothing to parse kills the pool on
+    leaving.
 
     Of those first files, only the ones modified since the database file was last written are sent
     (all of them when there is no database yet): they are the ones the plan will most likely parse.
