@@ -103,7 +103,9 @@ def ingest(
     config: ConfigOpt = None,
     batch_size: Annotated[
         int | None,
-        typer.Option(help=f"Documents per parse task and load (no Prefect: N-2N a load) [{DEFAULT_BATCH_SIZE}]."),
+        typer.Option(
+            help=f"Documents per load (N-2N as they finish); a parse task takes 10 loads' worth [{DEFAULT_BATCH_SIZE}]."
+        ),
     ] = None,
     workers: Annotated[
         int | None,

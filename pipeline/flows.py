@@ -1,14 +1,19 @@
 """The ingest as a Prefect 3 flow: thin tasks over batches of documents, loads by the flow's process.
 
-Each task is one call into pipeline/ingest.py or pipeline/workers.py. Parsing happens in batches
-of `batch_size` documents per task (a task run costs ~30 ms of Prefect time, shared/FACTS.md):
-- locally, every batch goes through one guarded pool of `workers` parser processes owned by the
-  flow (per-document time and memory limits, pipeline/workers.py);
-- on Dask (`dask_address`, or `dask_workers` for a local cluster), batches are tasks that the Dask
-  task runner spreads over the cluster; each Dask worker parses through its own guarded pool.
+Each task is one call into pipeline/ingest.py or pipeline/workers.py. A task run costs ~30 ms of
+Prefect time (shared/FACTS.md), so tasks cover many documents:
+- locally, the documents stream through one guarded pool of `workers` parser processes owned by
+  the flow (per-document time and memory limits, pipeline/workers.py), as in run_ingest: the pool
+  is never drained between tasks. Each `parse` task takes the next `TASK_LOADS` batches' worth of
+  documents off that stream and hands them to the loader in batches as they finish
+  (`ingest.parsed_batches`). One task per batch of 25 cost 4 task runs for 90 documents, 10-20%
+  of the run (bench/run.py, "cost of Prefect");
+- on Dask (`dask_address`, or `dask_workers` for a local cluster), batches of `batch_size` are
+  tasks that the Dask task runner spreads over the cluster; each Dask worker parses through its
+  own guarded pool.
 Each finished batch is loaded in its own transaction by the single writer (this process):
-- locally, in a background thread while the next batch parses (pipeline.ingest.BackgroundLoader,
-  as run_ingest does), with no task run around it: a load of 25 documents takes ~60 ms and a task
+- locally, in a background thread while parsing goes on (pipeline.ingest.BackgroundLoader, as
+  run_ingest does), with no task run around it: a load of 25 documents takes ~60 ms and a task
   run would add about half of that again;
 - on Dask, by a load task per batch, as batches complete.
 Only a load is retried, and only on a TransientError (the database was busy: 2 s, then 10 s): a
@@ -18,7 +23,9 @@ deterministic parse that failed would fail again.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
@@ -57,9 +64,24 @@ def plan_task(db: Database, files: list[str], skipped: list[str], reprocess: boo
     return ingest.plan(db, files, skipped, reprocess=reprocess)
 
 
-@task(name="parse-batch", cache_policy=NO_CACHE, task_run_name="parse-batch-{label}")
-def parse_batch_task(works: list[ingest.Work], parser: Any, label: str) -> ingest.BatchResult:
-    return parser.parse_batch(works)
+# A local parse task covers this many batches (loads) of the stream: 250 documents by default.
+TASK_LOADS = 10
+
+
+@task(name="parse", cache_policy=NO_CACHE, task_run_name="parse-{label}")
+def parse_task(
+    stream: Iterator[ingest.ParseResult],
+    n: int,
+    loader: ingest.BackgroundLoader,
+    batch_size: int,
+    progress: Progress,
+    label: str,
+) -> int:
+    """Take the next `n` results off the parser's stream and submit them to the loader in batches."""
+    for batch in ingest.parsed_batches(itertools.islice(stream, n), batch_size, loader.busy):
+        loader.submit(batch)
+        progress.advance(batch.n_works)
+    return n
 
 
 @task(name="parse-batch-remote", cache_policy=NO_CACHE, task_run_name="parse-batch-{label}")
@@ -92,18 +114,20 @@ def ingest_flow(
     with head, Database.open(db) as database, ingest.ingest_run(database, paths) as summary:
         the_plan = plan_task(database, files, skipped, opts.reprocess)
         ingest.record_plan(database, summary.run_id, the_plan, summary)
-        batches = list(ingest.batches(the_plan.to_parse, opts.batch_size))
         with Progress(len(the_plan.to_parse), enabled=show_progress) as progress:
             if remote:
+                batches = ingest.batches(the_plan.to_parse, opts.batch_size)
                 futures = [parse_batch_remote_task.submit(w, opts.limits, f"{i:04d}") for i, w in enumerate(batches)]
                 for future in as_completed(futures):
                     _load(database, summary, future.result(), progress)
-            elif batches:
+            elif the_plan.to_parse:
                 # The parser is left first: its workers stop while the last batch loads.
-                with ingest.run_loader(database, summary) as loader, head.parser(batches[0]) as parser:
-                    for i, works in enumerate(batches):
-                        loader.submit(parse_batch_task(works, parser, f"{i:04d}"))
-                        progress.advance(len(works))
+                with ingest.run_loader(database, summary) as loader, head.parser(the_plan.to_parse) as parser:
+                    stream = parser.map(the_plan.to_parse)
+                    per_task = TASK_LOADS * opts.batch_size
+                    for i, start in enumerate(range(0, len(the_plan.to_parse), per_task)):
+                        n = min(per_task, len(the_plan.to_parse) - start)
+                        parse_task(stream, n, loader, opts.batch_size, progress, f"{i:04d}")
     ingest.publish(db, summary)  # readers fall back to it while the next run holds the database
     return summary
 

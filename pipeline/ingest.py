@@ -79,6 +79,10 @@ class ParsedDoc:
     rows: R.Rows
 
 
+# One document's outcome as a parser yields it: its rows, or the errors that stopped it.
+ParseResult = tuple[Work, ParsedDoc | list[ErrorRow]]
+
+
 @dataclass
 class BatchResult:
     """What parsing a batch produced: rows per document, and failures."""
@@ -279,9 +283,7 @@ def parse_batch(works: Sequence[Work], max_bytes: int) -> BatchResult:
     return BatchResult(docs, errors, n_works=len(works))
 
 
-def parsed_batches(
-    results: Iterable[tuple[Work, ParsedDoc | list[ErrorRow]]], size: int, loader_busy: Callable[[], bool]
-) -> Iterator[BatchResult]:
+def parsed_batches(results: Iterable[ParseResult], size: int, loader_busy: Callable[[], bool]) -> Iterator[BatchResult]:
     """Group parse results, in the order they finish, into batches to load: a batch once `size`
     results wait and the loader is free (at `2 * size`, even if it is not: memory stays bounded),
     the rest at the end. The parser is never made to wait for a load, nor to drain between

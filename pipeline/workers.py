@@ -27,7 +27,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from extractors.errors import MemoryLimit, ParserCrashed, TimeLimit
-from pipeline.ingest import BatchResult, ErrorRow, ParsedDoc, Work, failure, parse_one, sha256_file
+from pipeline.ingest import BatchResult, ErrorRow, ParsedDoc, ParseResult, Work, failure, parse_one, sha256_file
 from pipeline.settings import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT, IngestSettings
 
 _PRELOAD = ["pipeline.preload"]
@@ -189,7 +189,7 @@ class InlineParser:
 
         return parse_batch(works, self.limits.max_bytes)
 
-    def map(self, works: Iterable[Work]) -> Iterator[tuple[Work, ParsedDoc | list[ErrorRow]]]:
+    def map(self, works: Iterable[Work]) -> Iterator[ParseResult]:
         """(work, result) for each work, in order, as `WorkerPool.map` yields them."""
         for work in works:
             yield work, parse_one(work, self.limits.max_bytes)
@@ -246,7 +246,7 @@ class WorkerPool:
         w.queue.clear()
         self.workers[self.workers.index(w)] = _Worker(self.ctx, self.limits)
 
-    def map(self, works: Iterable[Work]) -> Iterator[tuple[Work, ParsedDoc | list[ErrorRow]]]:
+    def map(self, works: Iterable[Work]) -> Iterator[ParseResult]:
         """Parse every work, yielding (work, result) as each finishes (not in input order).
 
         A worker is sent its next document before it answers the current one (`AHEAD`), so it
@@ -275,7 +275,7 @@ class WorkerPool:
                     self._replace(w, todo)
                     yield work, [failure(err, p, work.sha256) for p in work.paths]
 
-    def _collect(self, w: _Worker, todo: deque[Work]) -> Iterator[tuple[Work, ParsedDoc | list[ErrorRow]]]:
+    def _collect(self, w: _Worker, todo: deque[Work]) -> Iterator[ParseResult]:
         work = w.queue.popleft()
         try:
             result = w.conn.recv()

@@ -218,14 +218,28 @@ def test_real_corpus_texts_load_with_quotable_provenance(corpus_texts, db_path):
     assert spans[0][0] == spans[0][1]
 
 
-def test_the_prefect_flow_ingests_and_reruns_idempotently(letters, db_path):
-    """The one test that starts Prefect (a temporary server; ~10-20 s on a fresh PREFECT_HOME)."""
+def test_the_prefect_flow_ingests_and_reruns_idempotently(letters, db_path, monkeypatch):
+    """The one test that starts Prefect (a temporary server; ~10-20 s on a fresh PREFECT_HOME).
+
+    Each parse task takes TASK_LOADS batches' worth of documents off one stream through the pool."""
+    from pipeline import flows
     from pipeline.flows import run_flow
 
     (letters / "x.pdf").write_bytes(b"%PDF-1.4 garbage")
+    monkeypatch.setattr(flows, "TASK_LOADS", 2)
+    windows: list[int] = []
+    real = ingest.parsed_batches
+
+    def spy(results, size, busy):
+        taken = list(results)
+        windows.append(len(taken))
+        return real(taken, size, busy)
+
+    monkeypatch.setattr(ingest, "parsed_batches", spy)
     started = time.perf_counter()
     summary = run_flow([str(letters)], str(db_path), IngestSettings(batch_size=1, workers=1))
     assert (summary.n_new, summary.n_failed) == (2, 1)
+    assert windows == [2, 1]  # two parse tasks for three documents
     before = snapshot(db_path)
     again = run_flow([str(letters)], str(db_path), IngestSettings(batch_size=1, workers=1))
     assert (again.n_new, again.n_unchanged, again.n_failed) == (0, 2, 1)
