@@ -21,7 +21,8 @@ What it measures (README.md, "Benchmark", has a table from this machine):
 "pages" are the pages of the PDF rendering of the same text, for every format (DOCX and text
 files have no pages of their own), so pages/s compares like with like across formats.
 Medians over --repeats (3; 1 with --quick; per format at least 15 floors and 11 pipelines; whole
-archive at least 7 rounds).
+archive at least 7 rounds). The pipeline/floor ratio is also given from each side's fastest pass; a
+target counts as met when both ratios meet it.
 Speed is never asserted: this only reports.
 """
 
@@ -259,6 +260,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             f_s, p_wall = median(floor_s), median(pipe_s)
             p_s = max(p_wall - plain_empty, 1e-9)
             ratio = f_s / p_s
+            # The same ratio from each side's fastest pass (timeit's rule: noise only ever adds time).
+            # A shared VM's slow spells moved single floors by a third (0.11-0.18 s, one format, one
+            # run), and the median ratio with them; the target counts as met only if both are.
+            ratio_fastest = min(floor_s) / max(min(pipe_s) - min(samples["run_ingest_empty"]), 1e-9)
             per_format[fmt] = {
                 "docs": n,
                 "pages": pages[fmt],
@@ -270,10 +275,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "floor_docs_per_s": n / f_s,
                 "floor_pages_per_s": pages[fmt] / f_s,
                 "ratio": ratio,
+                "ratio_fastest": ratio_fastest,
                 "floor_warm_s": median(floor_warm_s),
                 "ratio_warm_floor": median(floor_warm_s) / p_s,
                 "target": TARGETS[fmt],
-                "meets_target": ratio >= TARGETS[fmt],
+                "meets_target": min(ratio, ratio_fastest) >= TARGETS[fmt],
                 # Where the time goes, in this process (no pool, no rows, no database): reader, extraction.
                 "reader_s": median(samples[f"reader_{fmt}"]),
                 "extract_s": median(samples[f"extract_{fmt}"]),
@@ -374,13 +380,15 @@ def table(r: dict[str, Any]) -> str:
         f"{r['startup']['run_ingest_empty_s']:.2f} s of an empty ingest; pages = pages of the PDF rendering)",
         "",
         "| format | docs | pages | pipeline docs/s | pipeline pages/s | floor docs/s | floor pages/s "
-        "| pipeline / floor | target | met | warm-cache floor docs/s | pipeline / warm-cache floor |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+        "| pipeline / floor (medians) | (fastest passes) | target | met (both) | warm-cache floor docs/s "
+        "| pipeline / warm-cache floor |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for fmt, f in r["formats"].items():
         out.append(
             f"| {fmt} | {f['docs']} | {f['pages']} | {_f(f['pipeline_docs_per_s'])} | {_f(f['pipeline_pages_per_s'])} "
-            f"| {_f(f['floor_docs_per_s'])} | {_f(f['floor_pages_per_s'])} | {f['ratio']:.3f} | >= {f['target']} "
+            f"| {_f(f['floor_docs_per_s'])} | {_f(f['floor_pages_per_s'])} | {f['ratio']:.3f} "
+            f"| {f['ratio_fastest']:.3f} | >= {f['target']} "
             f"| {'yes' if f['meets_target'] else 'no'} | {_f(f['docs'] / f['floor_warm_s'])} "
             f"| {f['ratio_warm_floor']:.3f} |"
         )

@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 FORMAT_FIELDS = {
     "docs", "pages", "pipeline_wall_s", "pipeline_s", "pipeline_docs_per_s", "pipeline_pages_per_s",
-    "floor_s", "floor_docs_per_s", "floor_pages_per_s", "ratio", "target", "meets_target", "reader_s", "extract_s",
-    "floor_warm_s", "ratio_warm_floor",
+    "floor_s", "floor_docs_per_s", "floor_pages_per_s", "ratio", "ratio_fastest", "target", "meets_target",
+    "reader_s", "extract_s", "floor_warm_s", "ratio_warm_floor",
 }  # fmt: skip
 STARTUP_FIELDS = {
     "run_ingest_empty_s", "run_flow_empty_first_in_process_s", "run_flow_empty_s", "cli_prefect_empty_s",
