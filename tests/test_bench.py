@@ -111,6 +111,9 @@ def test_quick_benchmark_runs_end_to_end_and_reports_every_field(tmp_path, prefe
         assert f["docs"] == r["n"]
         assert all(_positive(f[k]) for k in FORMAT_FIELDS - {"docs", "meets_target"}), (fmt, f)
         assert isinstance(f["meets_target"], bool)
+        # One pass each: the fastest pass is the median; met means both ratios reach the target.
+        assert math.isclose(f["ratio_fastest"], f["ratio"]), (fmt, f)
+        assert f["meets_target"] == (min(f["ratio"], f["ratio_fastest"]) >= f["target"])
     assert set(r["startup"]) >= STARTUP_FIELDS
     assert all(_positive(r["startup"][k]) for k in STARTUP_FIELDS)
     # Above-start-up differences can come out negative on a tiny quick run: only their presence is checked.
