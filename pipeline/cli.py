@@ -151,13 +151,18 @@ def ingest(
 
             summary = run_ingest(chosen, db_path, settings, show_progress=show)
         else:
-            if not (dask_address or dask_workers):
+            from pipeline.prefect_env import start_temporary_server
+
+            local = not (dask_address or dask_workers)
+            # Prefect's server (~3.5 s to start) and the parsers' spaCy come up while Prefect imports.
+            server = start_temporary_server() if local else None
+            if local:
                 _start_parsers_early(chosen, db_path, settings)
             from pipeline.flows import run_flow
 
             summary = run_flow(
                 chosen, str(db_path), settings, show_progress=show, dask_address=dask_address,
-                dask_workers=dask_workers,
+                dask_workers=dask_workers, api_url=server.url() if server else None,
             )  # fmt: skip
     except PipelineError as exc:
         raise _fail(exc) from exc

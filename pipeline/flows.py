@@ -144,8 +144,12 @@ def run_flow(
     show_progress: bool = False,
     dask_address: str | None = None,
     dask_workers: int = 0,
+    api_url: str | None = None,
 ) -> ingest.IngestSummary:
     """Run `ingest_flow` locally, on the Dask scheduler at `dask_address`, or on a local Dask cluster.
+
+    `api_url`: the Prefect API to use for this run (the CLI's early TemporaryServer), instead of
+    the configured one or the temporary server Prefect would start itself.
 
     Without flow-run heartbeats. Prefect 3.8 beats from a thread that sleeps in 1 s steps and is
     joined when the run ends, so every run waited 0-1 s for it (0.8 s of an empty run's 1.16 s,
@@ -153,16 +157,22 @@ def run_flow(
     crashed; a run started here is watched by its caller, and a killed one is marked in the
     runs table by the next run. `inspections schedule` serves the flow with heartbeats.
     """
-    with _without_heartbeats():
+    with _run_settings(api_url):
         return _run_flow(paths, db, settings, show_progress, dask_address, dask_workers)
 
 
-def _without_heartbeats() -> contextlib.AbstractContextManager[Any]:
-    """Flow-run heartbeats off for the block (a Prefect without the setting has no heartbeat thread)."""
+def _run_settings(api_url: str | None) -> contextlib.AbstractContextManager[Any]:
+    """Flow-run heartbeats off for the block (a Prefect without the setting has no heartbeat thread),
+    and the API at `api_url` if given."""
     import prefect.settings
 
+    updates: dict[Any, Any] = {}
     setting = getattr(prefect.settings, "PREFECT_FLOWS_HEARTBEAT_FREQUENCY", None)
-    return temporary_settings(updates={setting: None}) if setting is not None else contextlib.nullcontext()
+    if setting is not None:
+        updates[setting] = None
+    if api_url:
+        updates[prefect.settings.PREFECT_API_URL] = api_url
+    return temporary_settings(updates=updates) if updates else contextlib.nullcontext()
 
 
 def _run_flow(

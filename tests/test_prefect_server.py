@@ -1,0 +1,111 @@
+"""The CLI's early Prefect server (pipeline.prefect_env.TemporaryServer): it answers, it stops, it
+never outlives the process that started it, and a server that cannot start leaves the flow to
+Prefect's own."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from pipeline import prefect_env
+from pipeline.prefect_env import TemporaryServer
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc; the parent-death signal is Linux's")
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie (a killed child of a live parent stays in /proc until reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][:1] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _wait_gone(pid: int, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_the_server_answers_then_stops():
+    server = TemporaryServer()
+    try:
+        url = server.url(timeout=60)
+        assert url == f"http://127.0.0.1:{server.port}/api"
+        with urllib.request.urlopen(f"{url}/health", timeout=5) as answer:
+            assert answer.status == 200
+        pid = server.process.pid
+    finally:
+        server.stop()
+    assert server.process is None and _wait_gone(pid)
+    server.stop()  # twice is a no-op
+
+
+def test_a_server_that_cannot_start_gives_no_url(monkeypatch):
+    """url() is None (the flow then uses the server Prefect starts itself) and nothing is left running."""
+    monkeypatch.setattr(prefect_env, "_SERVER_ENV", {"PREFECT_SERVER_DATABASE_CONNECTION_URL": "nonsense://"})
+    server = TemporaryServer()
+    pid = server.process.pid
+    assert server.url(timeout=60) is None
+    assert server.process is None and _wait_gone(pid)
+
+
+def test_a_configured_server_is_used_instead(monkeypatch):
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    assert prefect_env.start_temporary_server() is None
+
+
+def test_the_server_dies_with_a_killed_parent(tmp_path):
+    """kill -9 of the CLI must not leave a Prefect server behind (atexit does not run then)."""
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
+        from pipeline.prefect_env import TemporaryServer
+        server = TemporaryServer()
+        assert server.url(timeout=60)
+        print(server.process.pid, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
+    pid = int(proc.stdout.split()[0])
+    if not _wait_gone(pid):
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail("the server outlived the process that started it")
+
+
+def test_the_flow_runs_against_the_server_it_is_given(letters, db_path, tmp_path, monkeypatch):
+    """run_flow(api_url=...) records its flow run on that server, not on one Prefect starts itself.
+
+    The server gets a home (and database) of its own, which no other server of the session writes."""
+    import json
+
+    from pipeline.flows import run_flow
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect-home"))
+    server = TemporaryServer()
+    try:
+        url = server.url(timeout=60)
+        summary = run_flow([str(letters)], str(db_path), api_url=url)
+        assert summary.n_new == 2
+        request = urllib.request.Request(
+            f"{url}/flow_runs/filter", data=b"{}", headers={"Content-Type": "application/json"}, method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            runs = json.loads(answer.read())
+    finally:
+        server.stop()
+    assert [r["state_type"] for r in runs] == ["COMPLETED"]
