@@ -6,8 +6,8 @@ Prefect time (shared/FACTS.md), so tasks cover many documents:
   the flow (per-document time and memory limits, pipeline/workers.py), as in run_ingest: the pool
   is never drained between tasks. Each `parse` task takes the next `TASK_LOADS` batches' worth of
   documents off that stream and hands them to the loader in batches as they finish
-  (`ingest.parsed_batches`). One task per batch of 25 cost 4 task runs for 90 documents, 10-20%
-  of the run (bench/run.py, "cost of Prefect");
+  (`ingest.parsed_batches`). One task per batch of 25 (4 task runs for 90 documents) had cost
+  4-21% of the run (bench/run.py, "cost of Prefect");
 - on Dask (`dask_address`, or `dask_workers` for a local cluster), batches of `batch_size` are
   tasks that the Dask task runner spreads over the cluster; each Dask worker parses through its
   own guarded pool.

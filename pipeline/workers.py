@@ -398,7 +398,7 @@ class HeadStart:
 
     def parser(self, wanted: Sequence[Work]) -> WorkerPool | InlineParser:
         """The run's parser: the pool started early, holding only files of `wanted` (what the run
-        parses first: `run_ingest` streams them all, the flow parses batch by batch), or else
+        parses: run_ingest and the local flow stream all of them through it), or else
         `parser_for(settings)`."""
         pool = self._take()
         if pool is None:
