@@ -137,6 +137,13 @@ def _load(database: Database, summary: ingest.IngestSummary, batch: ingest.Batch
     progress.advance(batch.n_works)
 
 
+def configured_api_url() -> str | None:
+    """The Prefect API configured from any of Prefect's sources (environment, profile, prefect.toml)."""
+    import prefect.settings
+
+    return prefect.settings.PREFECT_API_URL.value() or None
+
+
 def run_flow(
     paths: list[str],
     db: str,

@@ -91,8 +91,6 @@ def test_the_flow_runs_against_the_server_it_is_given(letters, db_path, tmp_path
     """run_flow(api_url=...) records its flow run on that server, not on one Prefect starts itself.
 
     The server gets a home (and database) of its own, which no other server of the session writes."""
-    import json
-
     from pipeline.flows import run_flow
 
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect-home"))
@@ -101,11 +99,41 @@ def test_the_flow_runs_against_the_server_it_is_given(letters, db_path, tmp_path
         url = server.url(timeout=60)
         summary = run_flow([str(letters)], str(db_path), api_url=url)
         assert summary.n_new == 2
-        request = urllib.request.Request(
-            f"{url}/flow_runs/filter", data=b"{}", headers={"Content-Type": "application/json"}, method="POST"
-        )
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            runs = json.loads(answer.read())
+        runs = _flow_runs(url)
     finally:
         server.stop()
     assert [r["state_type"] for r in runs] == ["COMPLETED"]
+
+
+def _flow_runs(url: str) -> list[dict]:
+    import json
+
+    request = urllib.request.Request(
+        f"{url}/flow_runs/filter", data=b"{}", headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+def test_the_cli_uses_a_server_its_prefect_profile_names(letters, tmp_path, monkeypatch):
+    """A PREFECT_API_URL set in the Prefect profile (not the environment) wins over the CLI's own server."""
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "theirs"))
+    theirs = TemporaryServer()  # "the user's server", with a database of its own
+    try:
+        url = theirs.url(timeout=60)
+        assert url
+        home = tmp_path / "cli-home"
+        home.mkdir()
+        (home / "profiles.toml").write_text(f'active = "default"\n\n[profiles.default]\nPREFECT_API_URL = "{url}"\n')
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+        env["PREFECT_HOME"] = str(home)
+        exe = Path(sys.executable).with_name("inspections")
+        db = tmp_path / "x.duckdb"
+        proc = subprocess.run(
+            [str(exe), "ingest", str(letters), "--db", str(db)], capture_output=True, text=True, timeout=300, env=env
+        )
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        runs = _flow_runs(url)
+    finally:
+        theirs.stop()
+    assert [r["parameters"]["db"] for r in runs] == [str(db)]
