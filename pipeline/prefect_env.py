@@ -87,6 +87,7 @@ class TemporaryServer:
         configure_prefect()  # the server reads PREFECT_HOME and the rest from the environment
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0
+        self.answered = False  # it has answered a health check: it may be stopped gracefully
         self._launch()
         atexit.register(self.stop)
 
@@ -137,6 +138,7 @@ class TemporaryServer:
             try:
                 with urllib.request.urlopen(f"{self.api_url}/health", timeout=1) as answer:
                     if answer.status == 200:
+                        self.answered = True
                         return self.api_url
             except OSError:
                 pass
@@ -145,9 +147,15 @@ class TemporaryServer:
         return None
 
     def stop(self) -> None:
-        """Stop the server (a no-op once stopped)."""
+        """Stop the server (a no-op once stopped). One still starting is killed: terminated mid-start
+        (the command interrupted while it waited), Prefect's server printed a traceback as it shut
+        down services it had not started yet."""
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
+            return
+        if not self.answered:
+            process.kill()
+            process.wait()
             return
         process.terminate()
         try:

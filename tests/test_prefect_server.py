@@ -40,16 +40,26 @@ def _wait_gone(pid: int, seconds: float = 10.0) -> bool:
 
 def test_the_server_answers_then_stops():
     server = TemporaryServer()
+    process = server.process
     try:
         url = server.url(timeout=60)
         assert url == f"http://127.0.0.1:{server.port}/api"
         with urllib.request.urlopen(f"{url}/health", timeout=5) as answer:
             assert answer.status == 200
-        pid = server.process.pid
     finally:
         server.stop()
-    assert server.process is None and _wait_gone(pid)
+    assert server.process is None and _wait_gone(process.pid)
+    assert process.returncode in (0, -signal.SIGTERM)  # asked to stop (SIGTERM), not killed
     server.stop()  # twice is a no-op
+
+
+def test_a_server_stopped_while_starting_is_killed():
+    """Terminated mid-start, Prefect's server printed a traceback shutting down services it had not
+    started; one that has not answered yet is killed instead."""
+    server = TemporaryServer()
+    process = server.process
+    server.stop()
+    assert process.returncode == -signal.SIGKILL
 
 
 def test_a_server_that_cannot_start_gives_no_url(monkeypatch):
@@ -137,3 +147,44 @@ def test_the_cli_uses_a_server_its_prefect_profile_names(letters, tmp_path, monk
     finally:
         theirs.stop()
     assert [r["parameters"]["db"] for r in runs] == [str(db)]
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in status:
+            found.append(int(proc.name))
+    return found
+
+
+def test_interrupting_the_cli_while_the_server_starts_leaves_nothing(letters, tmp_path):
+    """Ctrl-C during start-up: exit 130, no traceback from a half-started server, no server left."""
+    exe = Path(sys.executable).with_name("inspections")
+    proc = subprocess.Popen(
+        [str(exe), "ingest", str(letters), "--db", str(tmp_path / "x.duckdb")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+    )
+    server = None
+    deadline = time.monotonic() + 60
+    while server is None and time.monotonic() < deadline and proc.poll() is None:
+        server = next((c for c in _children(proc.pid) if b"create_app" in _cmdline(c)), None)
+        time.sleep(0.05)
+    assert server is not None, "the CLI started no server"
+    proc.send_signal(signal.SIGINT)
+    out = proc.communicate(timeout=60)[0].decode(errors="replace")
+    assert proc.returncode == 130, out[-2000:]
+    assert "Traceback" not in out, out[-2000:]
+    assert _wait_gone(server)
