@@ -12,14 +12,12 @@ environment win, so a user can point at a real server (PREFECT_API_URL) or anoth
 from __future__ import annotations
 
 import atexit
-import contextlib
-import ctypes
 import importlib.util
 import os
-import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -63,7 +61,23 @@ def configure_prefect() -> dict[str, str]:
 # no UI (its start copies the UI's files), the smaller set of services of a temporary server.
 _SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 _PORT_TAKEN = 3  # uvicorn's exit status when it cannot start (the port was taken meanwhile)
-_PR_SET_PDEATHSIG = 1
+# `python -m uvicorn ARGS`, after the server process has asked (Linux) to be killed when the thread
+# that started it dies (argv[1]: that process's pid, or 0 for no such request). Done in the server
+# process itself, not in a preexec_fn: the starting process may have threads (DuckDB's, a loader's),
+# and code run between fork and exec in a threaded process can deadlock.
+_LAUNCH = """\
+import ctypes, os, runpy, signal, sys
+parent = int(sys.argv.pop(1))
+if parent and sys.platform == "linux":
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        sys.exit(1)
+sys.argv[0] = "uvicorn"
+runpy.run_module("uvicorn", run_name="__main__", alter_sys=True)
+"""
 
 
 class TemporaryServer:
@@ -73,14 +87,16 @@ class TemporaryServer:
     imports the server's modules to find its launcher (~2 s), then the server process imports
     them again (~3.5 s) while the client waits. Started here, before the caller's own imports,
     the server comes up while they run, and the client never imports the server: `inspections
-    ingest` of an empty folder took 5.9-6.1 s instead of 8.2-11.3 s (README, "Prefect").
+    ingest` of an empty folder took 5.9-6.1 s instead of 8.2-11.3 s (README, "Prefect"). A
+    process's first `run_flow` starts one too (pipeline.flows), saving the client's import.
 
     The command is the one Prefect runs (uvicorn with the `prefect.server.api.server:create_app`
     factory, also how Prefect's docs run a server by hand), with the same environment. The
-    server stops when this process exits (atexit, registered before Prefect's own exit handlers,
-    so it runs after them: they send their last events and logs to it), and on Linux also when
-    this process is killed. `url()` waits until it answers; if it cannot start, `url()` returns
-    None and the flow falls back on the server Prefect starts itself.
+    server stops when this process exits (atexit, registered before the exit handlers Prefect's
+    flow run adds, so it runs after them: they send their last events and logs to it), and on
+    Linux also when this process is killed, if its main thread started the server. `url()` waits
+    until it answers; if it cannot start, `url()` returns None and the flow falls back on the
+    server Prefect starts itself.
     """
 
     def __init__(self) -> None:
@@ -97,11 +113,15 @@ class TemporaryServer:
             self.port = probe.getsockname()[1]
         spec = importlib.util.find_spec("prefect")
         app_dir = Path(next(iter(spec.submodule_search_locations or []), ".")).parent if spec else Path(".")
+        # The parent-death signal follows the thread that starts the server: asked for only from the
+        # main thread, which lives as long as the process.
+        parent = os.getpid() if threading.current_thread() is threading.main_thread() else 0
         self.process = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "uvicorn",
+                "-c",
+                _LAUNCH,
+                str(parent),
                 "--app-dir",
                 str(app_dir),
                 "--factory",
@@ -116,7 +136,6 @@ class TemporaryServer:
                 "on",
             ],  # fmt: skip
             env={**os.environ, **_SERVER_ENV},
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509 - no threads yet
         )
 
     @property
@@ -172,10 +191,3 @@ def start_temporary_server() -> TemporaryServer | None:
     if os.environ.get("PREFECT_API_URL"):
         return None
     return TemporaryServer()
-
-
-def _die_with_parent() -> None:
-    """In the server process (Linux): be killed when the thread that started it dies (a killed
-    CLI: nobody is left to use the server, and its SQLite database is transactional)."""
-    with contextlib.suppress(Exception):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -240,6 +240,8 @@ def test_the_prefect_flow_ingests_and_reruns_idempotently(letters, db_path, monk
     summary = run_flow([str(letters)], str(db_path), IngestSettings(batch_size=1, workers=1))
     assert (summary.n_new, summary.n_failed) == (2, 1)
     assert windows == [2, 1]  # two parse tasks for three documents
+    # The run used this process's own temporary server (pipeline.prefect_env.TemporaryServer).
+    assert flows._SERVER is not None and flows._SERVER.answered
     before = snapshot(db_path)
     again = run_flow([str(letters)], str(db_path), IngestSettings(batch_size=1, workers=1))
     assert (again.n_new, again.n_unchanged, again.n_failed) == (0, 2, 1)
