@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
-from pipeline.prefect_env import TemporaryServer, configure_prefect
+from pipeline.prefect_env import TemporaryServer, configure_prefect, quiet_drain_notices
 
 configure_prefect()
 
@@ -46,6 +46,8 @@ from pipeline.errors import TransientError  # noqa: E402
 from pipeline.progress import Progress  # noqa: E402
 from pipeline.settings import IngestSettings  # noqa: E402
 from pipeline.workers import HeadStart, Limits, parse_on_this_host, start_early  # noqa: E402
+
+quiet_drain_notices()  # after Prefect has configured its logging
 
 
 def _transient(task, task_run, state) -> bool:

@@ -12,7 +12,9 @@ environment win, so a user can point at a real server (PREFECT_API_URL) or anoth
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib.util
+import logging
 import os
 import socket
 import subprocess
@@ -176,12 +178,30 @@ class TemporaryServer:
             process.kill()
             process.wait()
             return
+        _flush_prefect_services()
         process.terminate()
         try:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _flush_prefect_services(timeout: float = 10.0) -> None:
+    """Let Prefect's events and log workers in this process send what they hold, before a server
+    they may be sending to stops. Left holding events for a stopped server, the events worker kept
+    the process from exiting for ~8 minutes (Prefect drains its workers at exit, before atexit
+    handlers run). A no-op at exit, when they have drained, and before Prefect is imported."""
+    if "prefect" not in sys.modules:
+        return
+    try:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+    except ImportError:
+        return
+    for service in (EventsWorker, APILogWorker):
+        with contextlib.suppress(Exception):  # a worker that cannot drain must not stop the shutdown
+            service.drain_all(timeout=timeout)
 
 
 def start_temporary_server() -> TemporaryServer | None:
@@ -191,3 +211,22 @@ def start_temporary_server() -> TemporaryServer | None:
     if os.environ.get("PREFECT_API_URL"):
         return None
     return TemporaryServer()
+
+
+# Prefect's queue services (events, logs) that log "Still processing items: N items remaining..."
+# when the process exits before they have sent everything. They go on to send it, so the line, printed
+# after the CLI's summary, only alarmed; their other warnings ("queue is full ... dropping item") stay.
+_DRAINING_SERVICES = ("EventsWorker", "APILogWorker")
+
+
+class _DrainNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Still processing items")
+
+
+def quiet_drain_notices() -> None:
+    """Drop Prefect's "Still processing items" notices at exit (idempotent)."""
+    for name in _DRAINING_SERVICES:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _DrainNotice) for f in logger.filters):
+            logger.addFilter(_DrainNotice())

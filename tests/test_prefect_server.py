@@ -188,3 +188,26 @@ def test_interrupting_the_cli_while_the_server_starts_leaves_nothing(letters, tm
     assert proc.returncode == 130, out[-2000:]
     assert "Traceback" not in out, out[-2000:]
     assert _wait_gone(server)
+
+
+def test_prefect_exit_drain_notices_are_dropped_and_other_warnings_kept():
+    import logging
+
+    import pipeline.flows  # noqa: F401 - installs the filter after Prefect's logging is set up
+
+    class Keep(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.messages: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.messages.append(record.getMessage())
+
+    logger, kept = logging.getLogger("EventsWorker"), Keep()
+    logger.addHandler(kept)
+    try:
+        logger.warning("Still processing items: 3 items remaining...")
+        logger.warning("Service %r queue is full (%d items), dropping item", "EventsWorker", 5)
+    finally:
+        logger.removeHandler(kept)
+    assert kept.messages == ["Service 'EventsWorker' queue is full (5 items), dropping item"]
