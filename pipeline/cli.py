@@ -158,18 +158,11 @@ def ingest(
             server = start_temporary_server() if local else None
             if local:
                 _start_parsers_early(chosen, db_path, settings)
-            from pipeline.flows import configured_api_url, run_flow
+            from pipeline.flows import run_flow
 
-            api_url = None
-            if server is not None:
-                # A server configured where only Prefect looks (a profile, prefect.toml) wins too.
-                if configured_api_url():
-                    server.stop()
-                else:
-                    api_url = server.url()
             summary = run_flow(
                 chosen, str(db_path), settings, show_progress=show, dask_address=dask_address,
-                dask_workers=dask_workers, api_url=api_url,
+                dask_workers=dask_workers, server=server,
             )  # fmt: skip
     except PipelineError as exc:
         raise _fail(exc) from exc

@@ -143,7 +143,7 @@ def _load(database: Database, summary: ingest.IngestSummary, batch: ingest.Batch
 _SERVER: TemporaryServer | None = None
 
 
-def configured_api_url() -> str | None:
+def _configured_api_url() -> str | None:
     """The Prefect API configured from any of Prefect's sources (environment, profile, prefect.toml)."""
     import prefect.settings
 
@@ -158,12 +158,14 @@ def run_flow(
     dask_address: str | None = None,
     dask_workers: int = 0,
     api_url: str | None = None,
+    server: TemporaryServer | None = None,
 ) -> ingest.IngestSummary:
     """Run `ingest_flow` locally, on the Dask scheduler at `dask_address`, or on a local Dask cluster.
 
-    `api_url`: the Prefect API to use for this run (the CLI's early TemporaryServer). Without it, a
-    local run uses the configured API, else this process's own TemporaryServer (started by its
-    first run; ~2 s sooner up than the one Prefect starts itself, see pipeline/prefect_env.py).
+    `api_url`: the Prefect API to use for this run. Without it, a local run uses the configured
+    API, else this process's own TemporaryServer: `server` if given (the CLI's, started before
+    Prefect was imported; stopped unused if an API is configured), else one started by the
+    process's first run (~2 s sooner up than the one Prefect starts itself, pipeline/prefect_env.py).
 
     Without flow-run heartbeats. Prefect 3.8 beats from a thread that sleeps in 1 s steps and is
     joined when the run ends, so every run waited 0-1 s for it (0.8 s of an empty run's 1.16 s,
@@ -172,19 +174,27 @@ def run_flow(
     runs table by the next run. `inspections schedule` serves the flow with heartbeats.
     """
     if api_url is None and not (dask_address or dask_workers):
-        api_url = _own_server_url()
+        api_url = _own_server_url(server)
+    elif server is not None:
+        server.stop()
     with _run_settings(api_url):
         return _run_flow(paths, db, settings, show_progress, dask_address, dask_workers)
 
 
-def _own_server_url() -> str | None:
-    """This process's temporary server's URL, unless Prefect is configured with an API; None if it
-    cannot start (the run then uses the server Prefect starts itself)."""
+def _own_server_url(started: TemporaryServer | None = None) -> str | None:
+    """This process's temporary server's URL (`started`, if given and there is none yet), unless
+    Prefect is configured with an API (a server in the environment, a profile, prefect.toml): then
+    None, and `started` is stopped. None too if it cannot start (the run then uses the server
+    Prefect starts itself)."""
     global _SERVER
-    if configured_api_url():
+    if _configured_api_url():
+        if started is not None:
+            started.stop()
         return None
     if _SERVER is None:
-        _SERVER = TemporaryServer()
+        _SERVER = started or TemporaryServer()
+    elif started is not None and started is not _SERVER:
+        started.stop()
     return _SERVER.url()
 
 
