@@ -62,8 +62,10 @@ def _transient(task, task_run, state) -> bool:
 
 
 @task(name="plan", cache_policy=NO_CACHE)
-def plan_task(db: Database, files: list[str], skipped: list[str], reprocess: bool) -> ingest.Plan:
-    return ingest.plan(db, files, skipped, reprocess=reprocess)
+def plan_task(
+    db: Database, files: list[str], skipped: list[str], reprocess: bool, hashed: dict[str, ingest.FileHash]
+) -> ingest.Plan:
+    return ingest.plan(db, files, skipped, reprocess=reprocess, hashed=hashed)
 
 
 # A local parse task covers this many batches (loads) of the stream: 250 documents by default.
@@ -114,7 +116,7 @@ def ingest_flow(
     start_early(0 if remote else opts.workers, bool(files))  # spaCy loads while the database opens
     head = HeadStart(opts, [] if remote else files, db)  # local runs: the first files parse meanwhile
     with head, Database.open(db) as database, ingest.ingest_run(database, paths) as summary:
-        the_plan = plan_task(database, files, skipped, opts.reprocess)
+        the_plan = plan_task(database, files, skipped, opts.reprocess, dict(head.hashed))
         ingest.record_plan(database, summary.run_id, the_plan, summary)
         with Progress(len(the_plan.to_parse), enabled=show_progress) as progress:
             if remote:

@@ -11,7 +11,7 @@ import hashlib
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
@@ -81,6 +81,8 @@ class ParsedDoc:
 
 # One document's outcome as a parser yields it: its rows, or the errors that stopped it.
 ParseResult = tuple[Work, ParsedDoc | list[ErrorRow]]
+# A file's size, mtime (ns) and SHA-256, as hashed at one moment.
+FileHash = tuple[int, int, str]
 
 
 @dataclass
@@ -193,14 +195,23 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def plan(db: Database, files: Sequence[str], skipped: Sequence[str] = (), reprocess: bool = False) -> Plan:
+def plan(
+    db: Database,
+    files: Sequence[str],
+    skipped: Sequence[str] = (),
+    reprocess: bool = False,
+    hashed: Mapping[str, FileHash] | None = None,
+) -> Plan:
     """Split the files' distinct contents into to-parse and already-stored, hashing only what changed.
 
     A path whose size and mtime equal those stored at the last run keeps its stored hash (the
-    cheap path: a rerun over an unchanged archive reads no file). Other files are hashed. A
-    content already stored is unchanged, unless `reprocess` is set and it was extracted by
-    another extractor version. Files with equal bytes become one Work with all their paths.
+    cheap path: a rerun over an unchanged archive reads no file). Other files are hashed, unless
+    `hashed` (path -> size, mtime, hash: the run's head start hashed them moments ago) holds the
+    file with its current size and mtime. A content already stored is unchanged, unless
+    `reprocess` is set and it was extracted by another extractor version. Files with equal bytes
+    become one Work with all their paths.
     """
+    hashed = hashed or {}
     by_hash: dict[str, list[str]] = {}
     errors: list[ErrorRow] = []
     same: set[str] = set()
@@ -212,6 +223,8 @@ def plan(db: Database, files: Sequence[str], skipped: Sequence[str] = (), reproc
             if seen is not None and seen[1] == st.st_size and seen[2] == st.st_mtime_ns:
                 sha = seen[0]
                 same.add(path)
+            elif (fresh := hashed.get(path)) is not None and fresh[:2] == (st.st_size, st.st_mtime_ns):
+                sha = fresh[2]
             else:
                 sha = sha256_file(path)
             by_hash.setdefault(sha, []).append(path)
@@ -502,7 +515,7 @@ def run_ingest(
     files, skipped = discover(paths, settings.extensions, exclude=[db_path])
     start_early(settings.workers, bool(files))
     with HeadStart(settings, files, db_path) as head, Database.open(db_path) as db, ingest_run(db, paths) as summary:
-        the_plan = plan(db, files, skipped, reprocess=settings.reprocess)
+        the_plan = plan(db, files, skipped, reprocess=settings.reprocess, hashed=head.hashed)
         record_plan(db, summary.run_id, the_plan, summary)
         if the_plan.to_parse:
             with (

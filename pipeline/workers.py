@@ -27,7 +27,17 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from extractors.errors import MemoryLimit, ParserCrashed, TimeLimit
-from pipeline.ingest import BatchResult, ErrorRow, ParsedDoc, ParseResult, Work, failure, parse_one, sha256_file
+from pipeline.ingest import (
+    BatchResult,
+    ErrorRow,
+    FileHash,
+    ParsedDoc,
+    ParseResult,
+    Work,
+    failure,
+    parse_one,
+    sha256_file,
+)
 from pipeline.settings import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT, IngestSettings
 
 _PRELOAD = ["pipeline.preload"]
@@ -351,6 +361,8 @@ class HeadStart:
 
     Of those first files, only the ones modified since the database file was last written are sent
     (all of them when there is no database yet): they are the ones the plan will most likely parse.
+    Their hashes are kept (`hashed`: path -> size, mtime, hash) for the plan, which would otherwise
+    read and hash those files a second time.
     An unchanged rerun sends none and starts no pool (starting and killing one added 10-17 ms to an
     unchanged rerun of the 90 bench documents, ~40 ms before); a file older than the database that
     is new to it (copied with its times kept) is parsed as usual, only not ahead.
@@ -364,6 +376,8 @@ class HeadStart:
 
     def __init__(self, settings: IngestSettings, files: Sequence[str], db_path: str | os.PathLike[str]) -> None:
         self.settings = settings
+        # Files the head start hashed (path -> size, mtime, hash): the plan need not hash them again.
+        self.hashed: dict[str, FileHash] = {}
         self._pool: WorkerPool | None = None
         self._thread: threading.Thread | None = None
         if settings.workers and files and _SERVER_UP:
@@ -381,7 +395,10 @@ class HeadStart:
         works = []
         for path in files:
             with contextlib.suppress(OSError):  # the plan records the error
-                works.append(Work(sha256_file(path), (path,)))
+                st = os.stat(path)
+                sha = sha256_file(path)
+                self.hashed[path] = (st.st_size, st.st_mtime_ns, sha)
+                works.append(Work(sha, (path,)))
         try:
             pool.send_ahead(works)
         except Exception:

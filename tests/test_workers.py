@@ -293,3 +293,40 @@ def test_only_files_modified_since_the_database_was_written_are_sent_ahead(tmp_p
     os.utime(db, ns=(2, 2))
     os.utime(new, ns=(3, 3))
     assert changed_since(db, [str(old), str(new), str(tmp_path / "gone.txt")]) == [str(new)]
+
+
+def test_files_hashed_by_the_head_start_are_not_hashed_again_by_the_plan(tmp_path, monkeypatch):
+    """Each file of a warm run is read for its hash once, whether the head start or the plan hashed it."""
+    import pipeline.ingest as ingest
+    import pipeline.workers as workers
+    from pipeline.settings import IngestSettings
+
+    WorkerPool(1).close()  # this process's fork server is up: the run gets a head start
+    hashed: list[str] = []
+
+    def counting(path):
+        hashed.append(str(path))
+        return sha256_file(path)
+
+    monkeypatch.setattr(ingest, "sha256_file", counting)
+    monkeypatch.setattr(workers, "sha256_file", counting)
+    monkeypatch.setattr(workers, "HEAD_START_PER_WORKER", 2)  # two files ahead, the third by the plan
+    folder = _letters(tmp_path / "in", ["a.txt", "b.txt", "c.txt"])
+    summary = ingest.run_ingest([folder], tmp_path / "x.duckdb", IngestSettings(workers=1))
+    assert (summary.n_new, summary.n_failed) == (3, 0)
+    assert sorted(hashed) == sorted(str(p) for p in Path(folder).iterdir())
+
+
+def test_the_plan_takes_a_given_hash_only_while_the_file_is_as_it_was_when_hashed(tmp_path):
+    from pipeline.db import Database
+    from pipeline.ingest import plan
+
+    path = tmp_path / "a.txt"
+    path.write_text("a letter")
+    st = os.stat(path)
+    real = sha256_file(path)
+    with Database.open(tmp_path / "x.duckdb") as db:
+        fresh = {str(path): (st.st_size, st.st_mtime_ns, "given")}
+        assert [w.sha256 for w in plan(db, [str(path)], hashed=fresh).to_parse] == ["given"]
+        stale = {str(path): (st.st_size, st.st_mtime_ns - 1, "given")}  # the file changed since
+        assert [w.sha256 for w in plan(db, [str(path)], hashed=stale).to_parse] == [real]
