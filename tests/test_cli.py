@@ -9,6 +9,7 @@ import json
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from tests.procs import prefect_servers
 
 runner = CliRunner()
 CONTRACT_KEYS = {
@@ -90,7 +91,7 @@ def test_the_ingest_command_runs_the_flow_in_a_real_process_and_exits_quietly(le
     from pathlib import Path
 
     exe = Path(sys.executable).with_name("inspections")
-    before = _prefect_servers()
+    before = prefect_servers()
     proc = subprocess.run(
         [str(exe), "ingest", str(letters), "--db", str(tmp_path / "x.duckdb")],
         capture_output=True,
@@ -101,23 +102,7 @@ def test_the_ingest_command_runs_the_flow_in_a_real_process_and_exits_quietly(le
     assert "nanobind" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-2000:]
     assert "Still processing items" not in proc.stderr, proc.stderr[-2000:]
     # The temporary Prefect server the command started (pipeline.prefect_env.TemporaryServer) is gone.
-    assert _prefect_servers() <= before
+    assert prefect_servers() <= before
     from pipeline.db import query
 
     assert query(tmp_path / "x.duckdb", "SELECT count(*) FROM documents").rows == [(2,)]
-
-
-def _prefect_servers() -> set[int]:
-    """Pids of running Prefect API servers started as Prefect starts its temporary one (Linux /proc)."""
-    from pathlib import Path
-
-    found = set()
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            cmdline = (proc / "cmdline").read_bytes()
-            state = (proc / "stat").read_text().split(") ", 1)[1][:1]
-        except (OSError, IndexError):
-            continue
-        if b"prefect.server.api.server:create_app" in cmdline and state != "Z":
-            found.add(int(proc.name))
-    return found

@@ -17,22 +17,15 @@ import pytest
 
 from pipeline import prefect_env
 from pipeline.prefect_env import TemporaryServer
+from tests.procs import alive, children, cmdline
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc; the parent-death signal is Linux's")
-
-
-def _alive(pid: int) -> bool:
-    """Running, not a zombie (a killed child of a live parent stays in /proc until reaped)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][:1] != "Z"
-    except (OSError, IndexError):
-        return False
 
 
 def _wait_gone(pid: int, seconds: float = 10.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not alive(pid):
             return True
         time.sleep(0.1)
     return False
@@ -149,25 +142,6 @@ def test_the_cli_uses_a_server_its_prefect_profile_names(letters, tmp_path, monk
     assert [r["parameters"]["db"] for r in runs] == [str(db)]
 
 
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            status = (proc / "status").read_text()
-        except OSError:
-            continue
-        if f"\nPPid:\t{pid}\n" in status:
-            found.append(int(proc.name))
-    return found
-
-
 def test_interrupting_the_cli_while_the_server_starts_leaves_nothing(letters, tmp_path):
     """Ctrl-C during start-up: exit 130, no traceback from a half-started server, no server left."""
     exe = Path(sys.executable).with_name("inspections")
@@ -180,7 +154,7 @@ def test_interrupting_the_cli_while_the_server_starts_leaves_nothing(letters, tm
     server = None
     deadline = time.monotonic() + 60
     while server is None and time.monotonic() < deadline and proc.poll() is None:
-        server = next((c for c in _children(proc.pid) if b"create_app" in _cmdline(c)), None)
+        server = next((c for c in children(proc.pid) if b"create_app" in cmdline(c)), None)
         time.sleep(0.05)
     assert server is not None, "the CLI started no server"
     proc.send_signal(signal.SIGINT)
