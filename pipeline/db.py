@@ -28,7 +28,15 @@ import duckdb
 import pyarrow as pa
 
 from pipeline import lineage
-from pipeline.errors import DatabaseLocked, DataError, NoDatabase, PipelineError, QueryRefused, TransientError
+from pipeline.errors import (
+    DamagedDatabase,
+    DatabaseLocked,
+    DataError,
+    NoDatabase,
+    PipelineError,
+    QueryRefused,
+    TransientError,
+)
 from pipeline.rows import RECORD_TABLES
 
 SCHEMA_DIR = Path(__file__).parent / "sql" / "schema"
@@ -48,6 +56,9 @@ SCHEMA_STATE = "schema_state"
 
 LOCK_WAIT_SECONDS = 30.0  # a writer waits this long for readers' short queries to finish
 _READ_ONLY_TYPES = {"SELECT", "PRAGMA", "EXPLAIN"}
+# What DuckDB says of a file that is not a database or whose blocks are damaged (bad header,
+# failed block checksum, a file cut short).
+_DAMAGED = ("not a valid DuckDB database file", "Corrupt database file", "Could not read enough bytes from file")
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?)(?:\. See also|$)")
 
 
@@ -68,6 +79,10 @@ def map_error(exc: duckdb.Error, path: Path | str) -> PipelineError:
         return TransientError(f"{path} is already open in this process in another mode: {text}")
     if isinstance(exc, duckdb.TransactionException):
         return TransientError(f"{path}: {text}")
+    if any(sign in text for sign in _DAMAGED):
+        snap = snapshot_path(path)
+        kept = f"; its last published snapshot is {snap}" if snap.is_file() and Path(path) != snap else ""
+        return DamagedDatabase(f"{path}: {text}{kept}")
     return DataError(f"{path}: {type(exc).__name__}: {text}")
 
 

@@ -48,6 +48,16 @@ class QueryRefused(DataError):
     advice = "only one read-only statement is allowed: SELECT, WITH, FROM, VALUES, SHOW, DESCRIBE, EXPLAIN, PRAGMA"
 
 
+class DamagedDatabase(DataError):
+    """Damaged database file."""
+
+    code = "E323"
+    advice = (
+        "move it aside or use another --db; to resume from the last completed run, copy its snapshot "
+        "(named above, if it has one) in its place, or ingest again into a new file"
+    )
+
+
 class NoDatabase(DataError):
     """No database."""
 

@@ -242,3 +242,26 @@ def test_a_second_writer_gets_a_clear_lock_error(db_path):
     finally:
         proc.stdin.close()
         proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize("damage", ["not a database", "cut short"])
+def test_a_damaged_database_file_is_named_with_its_snapshot_and_left_as_it_was(db_path, damage):
+    """A file DuckDB cannot read is E323, not a bare DuckDB error; the message names the snapshot
+    (the last completed run's copy) when there is one, and the file is not touched."""
+    from pipeline.db import snapshot_path
+    from pipeline.errors import DamagedDatabase
+
+    Database.open(db_path).close()
+    good = db_path.read_bytes()
+    db_path.write_bytes(b"\x00garbage" * 1000 if damage == "not a database" else good[:5000])
+    before = db_path.read_bytes()
+    with pytest.raises(DamagedDatabase) as info:
+        Database.open(db_path)
+    assert info.value.code == "E323" and "last published snapshot" not in str(info.value)  # there is none yet
+    assert db_path.read_bytes() == before
+    snap = snapshot_path(db_path)
+    snap.write_bytes(good)
+    with pytest.raises(DamagedDatabase, match=f"last published snapshot is {snap}"):
+        Database.open(db_path)
+    db_path.write_bytes(snap.read_bytes())  # the advice followed: the snapshot copied in its place
+    Database.open(db_path).close()
