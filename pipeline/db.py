@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,8 +33,10 @@ from pipeline.errors import (
     DatabaseLocked,
     DataError,
     NoDatabase,
+    NoSpace,
     PipelineError,
     QueryRefused,
+    SnapshotNotPublished,
     TransientError,
 )
 from pipeline.rows import RECORD_TABLES
@@ -77,6 +79,8 @@ def map_error(exc: duckdb.Error, path: Path | str) -> PipelineError:
         return DatabaseLocked(f"{path}" + (f", held by {m.group(1)}" if m else ""))
     if isinstance(exc, duckdb.ConnectionException):
         return TransientError(f"{path} is already open in this process in another mode: {text}")
+    if "No space left on device" in text:  # before the transaction test: a full disk fails commits too
+        return NoSpace(f"{path}: {text}")
     if isinstance(exc, duckdb.TransactionException):
         return TransientError(f"{path}: {text}")
     if any(sign in text for sign in _DAMAGED):
@@ -488,12 +492,27 @@ def publish_snapshot(path: Path | str) -> Path:
     Readers that find the database locked by a writer read this snapshot instead: the state at
     the end of the last completed run, never a half-written one. A reader with the old snapshot
     open keeps reading it (rename replaces the name, not the open file).
+
+    A snapshot that cannot be refreshed (a full disk, say) is removed with its temporary copy
+    rather than left behind: readers must not take an older state for the last completed run's,
+    and the next run, finding none, publishes one. So is a database whose close could not
+    checkpoint its write-ahead log (DuckDB leaves the .wal then, and says nothing): a copy of the
+    file alone would lack the log's transactions. Raises SnapshotNotPublished.
     """
     path = Path(path)
     target = snapshot_path(path)
     tmp = target.with_name(target.name + f".tmp{os.getpid()}")
-    _copy(path, tmp)
-    os.replace(tmp, target)
+    try:
+        wal = path.with_name(path.name + ".wal")
+        if wal.is_file() and wal.stat().st_size:
+            raise OSError(f"{wal.name} is still there after the database closed: its checkpoint failed (a full disk?)")
+        _copy(path, tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        for leftover in (tmp, target):
+            with suppress(OSError):
+                leftover.unlink()
+        raise SnapshotNotPublished(f"{target}: {exc.strerror or exc}") from exc
     return target
 
 

@@ -58,6 +58,26 @@ class DamagedDatabase(DataError):
     )
 
 
+class NoSpace(DataError):
+    """No space left for the database."""
+
+    code = "E324"
+    advice = (
+        "free space on the device that holds the database and its .wal, then run ingest again: the "
+        "batches committed before this one are kept, and the rest are parsed again"
+    )
+
+
+class SnapshotNotPublished(PipelineError):
+    """Readers' snapshot not published."""
+
+    code = "E330"
+    advice = (
+        "the run's data is in the database; fix the cause (free space, permissions) and run ingest again, "
+        "which publishes it. Meanwhile readers read the live database, when no ingest holds it"
+    )
+
+
 class NoDatabase(DataError):
     """No database."""
 

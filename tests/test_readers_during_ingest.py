@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipeline.db import Database, publish_snapshot, query, snapshot_path
 from pipeline.ingest import run_ingest
 from pipeline.settings import IngestSettings
@@ -119,3 +121,48 @@ def test_the_snapshot_is_republished_only_when_a_run_changed_the_data(tmp_path):
         database._execute(f"DELETE FROM {SCHEMA_STATE}")
     assert ingest() != after_failure
     assert ingest() == ingest()
+
+
+def test_a_snapshot_that_cannot_be_published_is_removed_and_the_next_run_publishes_it(letters, tmp_path, monkeypatch):
+    """A full disk while copying: E330, no temporary copy and no stale snapshot left (readers must
+    not take an older state for the last run's), and the next run, an unchanged rerun, publishes."""
+    import errno
+
+    from pipeline import db as dbmod
+    from pipeline.errors import SnapshotNotPublished
+
+    db = tmp_path / "x.duckdb"
+    run_ingest([letters], db, IngestSettings(workers=0))
+    snap = snapshot_path(db)
+    assert snap.is_file()
+    (letters / "letter_c.txt").write_text((letters / "letter_a.txt").read_text() + "\nA third letter.\n")
+    real_copy = dbmod._copy
+
+    def full_disk(src, dst):
+        dst.write_bytes(src.read_bytes()[:100])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(dbmod, "_copy", full_disk)
+    with pytest.raises(SnapshotNotPublished, match="No space left on device") as info:
+        run_ingest([letters], db, IngestSettings(workers=0))
+    assert info.value.code == "E330"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("x.")) == ["x.duckdb"]
+    assert query(db, "SELECT count(*) FROM documents").rows == [(3,)]  # the run's data is stored
+    monkeypatch.setattr(dbmod, "_copy", real_copy)
+    again = run_ingest([letters], db, IngestSettings(workers=0))
+    assert (again.n_new, again.n_unchanged) == (0, 3)
+    assert query(snap, "SELECT count(*) FROM documents").rows == [(3,)]
+
+
+def test_a_database_left_with_its_write_ahead_log_is_not_copied_as_a_snapshot(tmp_path):
+    """DuckDB leaves the .wal when its checkpoint on close fails, and says nothing: the file alone
+    lacks the log's transactions, so it is not published, and the old snapshot goes too."""
+    from pipeline.errors import SnapshotNotPublished
+
+    db = tmp_path / "x.duckdb"
+    Database.open(db).close()
+    publish_snapshot(db)
+    db.with_name("x.duckdb.wal").write_bytes(b"log")
+    with pytest.raises(SnapshotNotPublished, match="checkpoint failed"):
+        publish_snapshot(db)
+    assert not snapshot_path(db).exists()

@@ -265,3 +265,18 @@ def test_a_damaged_database_file_is_named_with_its_snapshot_and_left_as_it_was(d
         Database.open(db_path)
     db_path.write_bytes(snap.read_bytes())  # the advice followed: the snapshot copied in its place
     Database.open(db_path).close()
+
+
+def test_a_full_disk_is_not_taken_for_a_busy_database(db_path):
+    """DuckDB reports a full disk at commit as a TransactionException: E324 with what to do, not
+    E310's "try again when the other process has finished" (and no retries: it is a DataError)."""
+    import duckdb
+
+    from pipeline.db import map_error
+    from pipeline.errors import NoSpace
+
+    text = 'Failed to commit: Could not write file "x.duckdb.wal": No space left on device'
+    for exc in (duckdb.TransactionException(text), duckdb.IOException(text)):
+        err = map_error(exc, db_path)
+        assert isinstance(err, NoSpace) and isinstance(err, DataError) and err.code == "E324"
+        assert "free space" in str(err)
