@@ -89,6 +89,13 @@ class UnsafeContent(ReadError):
     advice = "the file looks like a decompression bomb or entity expansion; check its origin"
 
 
+class UnreadableFolder(ReadError):
+    """Folder could not be read."""
+
+    code = "E109"
+    advice = "check its permissions: none of the files under it were ingested"
+
+
 class ExtractionError(InspectionsError):
     """Extraction failed on a readable document."""
 

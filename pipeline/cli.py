@@ -291,16 +291,20 @@ def extract(
 
     Example: inspections extract corpus/000_c9dc9a16fd74069d.txt --format json --out outputs/json
     """
-    from pipeline.ingest import discover, extract_file, failure
+    from pipeline.ingest import discover, extract_file, failure, folder_failure
 
+    unreadable: list[OSError] = []
     try:
         settings = _settings(ext)
-        files, _ = discover(paths, settings.extensions)
+        files, _ = discover(paths, settings.extensions, unreadable=unreadable)
     except PipelineError as exc:
         raise _fail(exc) from exc
     out.mkdir(parents=True, exist_ok=True)
     names = _output_names(files)
     written = failed = 0
+    for row in map(folder_failure, unreadable):
+        typer.echo(f"{row.path}: {row.error_code} {row.message}", err=True)
+        failed += 1
     for path in files:
         try:
             _, record = extract_file(path, settings.max_bytes)

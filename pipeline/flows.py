@@ -63,9 +63,14 @@ def _transient(task, task_run, state) -> bool:
 
 @task(name="plan", cache_policy=NO_CACHE)
 def plan_task(
-    db: Database, files: list[str], skipped: list[str], reprocess: bool, hashed: dict[str, ingest.FileHash]
+    db: Database,
+    files: list[str],
+    skipped: list[str],
+    reprocess: bool,
+    hashed: dict[str, ingest.FileHash],
+    unreadable: list[OSError],
 ) -> ingest.Plan:
-    return ingest.plan(db, files, skipped, reprocess=reprocess, hashed=hashed)
+    return ingest.plan(db, files, skipped, reprocess, hashed, unreadable)
 
 
 # A local parse task covers this many batches (loads) of the stream: 250 documents by default.
@@ -112,11 +117,12 @@ def ingest_flow(
 ) -> ingest.IngestSummary:
     """Ingest every document under `paths` into the DuckDB file `db`; returns the run's summary."""
     opts = IngestSettings(**(settings or {}))
-    files, skipped = ingest.discover(paths, opts.extensions, exclude=[db])
+    unreadable: list[OSError] = []
+    files, skipped = ingest.discover(paths, opts.extensions, exclude=[db], unreadable=unreadable)
     start_early(0 if remote else opts.workers, bool(files))  # spaCy loads while the database opens
     head = HeadStart(opts, [] if remote else files, db)  # local runs: the first files parse meanwhile
     with head, Database.open(db) as database, ingest.ingest_run(database, paths) as summary:
-        the_plan = plan_task(database, files, skipped, opts.reprocess, dict(head.hashed))
+        the_plan = plan_task(database, files, skipped, opts.reprocess, dict(head.hashed), unreadable)
         ingest.record_plan(database, summary.run_id, the_plan, summary)
         with Progress(len(the_plan.to_parse), enabled=show_progress) as progress:
             if remote:

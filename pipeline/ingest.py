@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from extractors import EXTRACTOR_VERSION
-from extractors.errors import ExtractionError, MemoryLimit, ReadError
+from extractors.errors import ExtractionError, MemoryLimit, ReadError, UnreadableFolder
 from pipeline import rows as R
 from pipeline.db import Database, publish_snapshot, snapshot_path
 from pipeline.errors import BadArguments, TransientError
@@ -144,24 +144,34 @@ def _is_own_output(path: str, exclude: set[str]) -> bool:
 
 
 def discover(
-    paths: Sequence[str | Path], extensions: Iterable[str], exclude: Iterable[str | Path] = ()
+    paths: Sequence[str | Path],
+    extensions: Iterable[str],
+    exclude: Iterable[str | Path] = (),
+    unreadable: list[OSError] | None = None,
 ) -> tuple[list[str], list[str]]:
     """Absolute paths of the files to ingest (sorted) and of files skipped for their extension.
 
     Folders are walked recursively, skipping hidden files and folders and our own outputs (the
     database). A file named directly is always taken: readers detect the format from its bytes.
+    A folder that cannot be listed (permissions) is appended to `unreadable`, for the plan to record.
     """
     found: set[str] = set()
     skipped: set[str] = set()
-    for path, taken in walk(paths, extensions, exclude):
+    for path, taken in walk(paths, extensions, exclude, unreadable):
         (found if taken else skipped).add(path)
     return sorted(found), sorted(skipped)
 
 
 def walk(
-    paths: Sequence[str | Path], extensions: Iterable[str], exclude: Iterable[str | Path] = ()
+    paths: Sequence[str | Path],
+    extensions: Iterable[str],
+    exclude: Iterable[str | Path] = (),
+    unreadable: list[OSError] | None = None,
 ) -> Iterator[tuple[str, bool]]:
-    """`discover`'s walk, lazily and unsorted: (absolute path, taken) for each file it meets."""
+    """`discover`'s walk, lazily and unsorted: (absolute path, taken) for each file it meets.
+
+    os.walk passes over a folder it cannot list in silence; with `unreadable`, its error goes there.
+    """
     exts = {e.lower() for e in extensions}
     excluded = {os.path.abspath(p) for p in exclude} | {os.path.abspath(p) + ".wal" for p in exclude}
     for given in paths:
@@ -172,7 +182,7 @@ def walk(
             continue
         if not os.path.isdir(top):
             raise BadArguments(f"no such file or folder: {given}")
-        for folder, dirs, names in os.walk(top):
+        for folder, dirs, names in os.walk(top, onerror=None if unreadable is None else unreadable.append):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in names:
                 full = os.path.join(folder, name)
@@ -201,6 +211,7 @@ def plan(
     skipped: Sequence[str] = (),
     reprocess: bool = False,
     hashed: Mapping[str, FileHash] | None = None,
+    unreadable: Sequence[OSError] = (),
 ) -> Plan:
     """Split the files' distinct contents into to-parse and already-stored, hashing only what changed.
 
@@ -209,11 +220,11 @@ def plan(
     `hashed` (path -> size, mtime, hash: the run's head start hashed them moments ago) holds the
     file with its current size and mtime. A content already stored is unchanged, unless
     `reprocess` is set and it was extracted by another extractor version. Files with equal bytes
-    become one Work with all their paths.
+    become one Work with all their paths. Each folder `discover` could not list is an error row.
     """
     hashed = hashed or {}
     by_hash: dict[str, list[str]] = {}
-    errors: list[ErrorRow] = []
+    errors = [folder_failure(exc) for exc in unreadable]
     same: set[str] = set()
     known = db.path_stats()
     for path in files:
@@ -269,6 +280,12 @@ def failure(exc: Exception, path: str, sha256: str | None = None) -> ErrorRow:
         return ErrorRow(path, sha256, err.code, type(exc).__name__, str(err))
     err = ExtractionError(f"{type(exc).__name__}: {exc}")
     return ErrorRow(path, sha256, err.code, type(exc).__name__, str(err))
+
+
+def folder_failure(exc: OSError) -> ErrorRow:
+    """The error row for a folder `discover` could not list (its files were never seen)."""
+    folder = str(exc.filename)
+    return failure(UnreadableFolder(f"{exc.strerror or exc}: {folder}"), folder)
 
 
 def parse_one(work: Work, max_bytes: int) -> ParsedDoc | list[ErrorRow]:
@@ -512,10 +529,11 @@ def run_ingest(
     from pipeline.workers import HeadStart, start_early
 
     settings = settings or IngestSettings()
-    files, skipped = discover(paths, settings.extensions, exclude=[db_path])
+    unreadable: list[OSError] = []
+    files, skipped = discover(paths, settings.extensions, exclude=[db_path], unreadable=unreadable)
     start_early(settings.workers, bool(files))
     with HeadStart(settings, files, db_path) as head, Database.open(db_path) as db, ingest_run(db, paths) as summary:
-        the_plan = plan(db, files, skipped, reprocess=settings.reprocess, hashed=head.hashed)
+        the_plan = plan(db, files, skipped, settings.reprocess, head.hashed, unreadable)
         record_plan(db, summary.run_id, the_plan, summary)
         if the_plan.to_parse:
             with (

@@ -107,3 +107,22 @@ def corpus_texts() -> list[Path]:
     if not texts:
         pytest.skip("no corpus/*.txt")
     return texts
+
+
+@pytest.fixture
+def unlistable(monkeypatch):
+    """`unlistable(folder)` makes the folder fail to list as it does for a user without read
+    permission (tests run as root, whom chmod does not stop; os.walk lists with os.scandir).
+    Returns a function that lifts it again."""
+    real = os.scandir
+
+    def make(folder: Path):
+        def scandir(path="."):
+            if os.path.abspath(path) == str(folder):
+                raise PermissionError(13, "Permission denied", str(folder))
+            return real(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+        return lambda: monkeypatch.setattr(os, "scandir", real)
+
+    return make

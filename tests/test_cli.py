@@ -39,6 +39,15 @@ def test_extract_writes_one_contract_json_per_document(letters, tmp_path):
     assert "broken.pdf: E103" in result.stderr
 
 
+def test_extract_reports_a_folder_it_cannot_list(letters, tmp_path, unlistable):
+    (letters / "locked").mkdir()
+    unlistable(letters / "locked")
+    result = runner.invoke(app, ["extract", str(letters), "--out", str(tmp_path / "json")])
+    assert result.exit_code == 0, result.output
+    assert f"{letters / 'locked'}: E109" in result.stderr and "2 JSON file(s)" in result.stderr
+    assert "; 1 failed" in result.stderr
+
+
 def test_extract_names_colliding_base_names_by_file_name(letters, tmp_path):
     (letters / "sub").mkdir()
     (letters / "sub" / "letter_a.text").write_text((letters / "letter_a.txt").read_text())

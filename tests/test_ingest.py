@@ -303,3 +303,23 @@ def test_a_load_that_finds_the_database_busy_is_retried_and_other_errors_are_not
     with pytest.raises(DataError):
         ingest.with_retries(broken, delays=(0, 0))
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("runner", ["run_ingest", "run_flow"])
+def test_a_folder_that_cannot_be_listed_is_an_error_row_not_a_silent_gap(letters, db_path, unlistable, runner):
+    """os.walk passes over an unreadable folder in silence: its letters would be missing from the
+    archive with no trace. It becomes an E109 row naming the folder, and the rest is ingested."""
+    from pipeline.flows import run_flow
+
+    locked = letters / "locked"
+    locked.mkdir()
+    (locked / "letter_c.txt").write_text((letters / "letter_a.txt").read_text() + "\nA third.\n")
+    undo = unlistable(locked)
+    run = run_ingest if runner == "run_ingest" else run_flow
+    summary = run([str(letters)], str(db_path), IngestSettings())
+    assert (summary.n_new, summary.n_failed) == (2, 1)
+    rows = query(db_path, "SELECT path, error_code, error_type, message FROM ingest_errors").as_dicts()
+    assert [(r["path"], r["error_code"], r["error_type"]) for r in rows] == [(str(locked), "E109", "UnreadableFolder")]
+    assert "Permission denied" in rows[0]["message"] and "check its permissions" in rows[0]["message"]
+    undo()  # the permissions fixed: the next run takes its letter
+    assert run_ingest([letters], db_path).n_new == 1
