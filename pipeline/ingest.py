@@ -38,10 +38,17 @@ OWN_OUTPUT_SUFFIXES = (".duckdb", ".duckdb.wal", ".wal")
 
 @dataclass(frozen=True)
 class Work:
-    """One distinct content to parse or skip: its hash and every path it was found at."""
+    """One distinct content to parse or skip: its hash and every path it was found at.
+
+    `stats` holds each path's (size, mtime_ns) as seen before its bytes were hashed: a stored
+    path keeps these, not the file's stats when its rows are loaded, so a file that changed after
+    it was read (a copy still being written when the run began) differs at the next run and is
+    read again. Empty for a Work made elsewhere: its paths are then stat'ed when loaded.
+    """
 
     sha256: str
     paths: tuple[str, ...]
+    stats: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,7 @@ class ParsedDoc:
     sha256: str
     paths: tuple[str, ...]
     rows: R.Rows
+    stats: tuple[tuple[int, int], ...] = ()  # the Work's: see Work.stats
 
 
 # One document's outcome as a parser yields it: its rows, or the errors that stopped it.
@@ -227,9 +235,11 @@ def plan(
     errors = [folder_failure(exc) for exc in unreadable]
     same: set[str] = set()
     known = db.path_stats()
+    stat_of: dict[str, tuple[int, int]] = {}
     for path in files:
         try:
             st = os.stat(path)
+            stat_of[path] = (st.st_size, st.st_mtime_ns)
             seen = known.get(path)
             if seen is not None and seen[1] == st.st_size and seen[2] == st.st_mtime_ns:
                 sha = seen[0]
@@ -241,7 +251,7 @@ def plan(
             by_hash.setdefault(sha, []).append(path)
         except OSError as exc:
             errors.append(failure(exc, path))
-    works = [Work(sha, tuple(ps)) for sha, ps in by_hash.items()]
+    works = [Work(sha, tuple(ps), tuple(stat_of[p] for p in ps)) for sha, ps in by_hash.items()]
     stored = db.known_versions([w.sha256 for w in works])
 
     def needs_parse(w: Work) -> bool:
@@ -292,7 +302,7 @@ def parse_one(work: Work, max_bytes: int) -> ParsedDoc | list[ErrorRow]:
     """Read, extract and flatten one document, or the error rows of all its paths (never raises)."""
     try:
         doc, record = extract_file(work.paths[0], max_bytes)
-        return ParsedDoc(doc.sha256, work.paths, R.flatten(record, doc))
+        return ParsedDoc(doc.sha256, work.paths, R.flatten(record, doc), work.stats)
     except MemoryError:
         err = MemoryLimit("the parser ran out of memory on this document")
         return [failure(err, p, work.sha256) for p in work.paths]
@@ -338,14 +348,23 @@ def parsed_batches(results: Iterable[ParseResult], size: int, loader_busy: Calla
 # -- load -------------------------------------------------------------------------------------
 
 
-def _path_rows(doc_id: str, paths: Iterable[str], run_id: str) -> list[dict[str, Any]]:
+def _path_rows(
+    doc_id: str, paths: Sequence[str], run_id: str, stats: Sequence[tuple[int, int]] = ()
+) -> list[dict[str, Any]]:
+    """`document_paths` rows: each path with its size and mtime as they were when hashed (`stats`,
+    aligned with `paths`: see Work.stats), or as they are now where those are not known."""
     rows = []
-    for p in paths:
-        try:
-            st = os.stat(p)
-            size, mtime = st.st_size, st.st_mtime_ns
-        except OSError:
-            size = mtime = None
+    for i, p in enumerate(paths):
+        size: int | None
+        mtime: int | None
+        if i < len(stats):
+            size, mtime = stats[i]
+        else:
+            try:
+                st = os.stat(p)
+                size, mtime = st.st_size, st.st_mtime_ns
+            except OSError:
+                size = mtime = None
         rows.append(
             {
                 "doc_id": doc_id, "path": p, "name": os.path.basename(p), "first_seen_run": run_id,
@@ -378,7 +397,7 @@ def load_batch(db: Database, run_id: str, batch: BatchResult, summary: IngestSum
         fresh: list[dict[str, Any]] = []
         stored: list[dict[str, Any]] = []
         for d in batch.docs:
-            (stored if d.sha256 in first_seen else fresh).extend(_path_rows(d.sha256, d.paths, run_id))
+            (stored if d.sha256 in first_seen else fresh).extend(_path_rows(d.sha256, d.paths, run_id, d.stats))
         written["document_paths"] = db.insert("document_paths", fresh) + db.upsert_paths(stored)
         written["ingest_errors"] = db.insert("ingest_errors", [e.row(run_id) for e in batch.errors])
     summary.touched_units |= units | {(r["provider"], r["service_area"]) for r in merged.get("documents", [])}
@@ -456,16 +475,20 @@ def run_loader(db: Database, summary: IngestSummary) -> BackgroundLoader:
 
 def record_plan(db: Database, run_id: str, the_plan: Plan, summary: IngestSummary) -> None:
     """Mark unchanged documents (and any new paths to them) as seen, and store early failures."""
-    same, other = [], []
+    same: list[tuple[str, str]] = []
+    other: list[dict[str, Any]] = []  # path rows of new (document, path) pairs and of new stats
     for w in the_plan.unchanged:
-        for p in w.paths:
-            (same if p in the_plan.same else other).append((w.sha256, p))
+        for i, p in enumerate(w.paths):
+            if p in the_plan.same:
+                same.append((w.sha256, p))
+            else:
+                other.extend(_path_rows(w.sha256, [p], run_id, w.stats[i : i + 1]))
     with db.transaction():
         db.touch_documents([w.sha256 for w in the_plan.unchanged], run_id)
         # A pair stored with the file's stats is only seen again (an UPDATE: the upsert and its two
         # counts took ~7 ms of an unchanged 90-document rerun); new pairs and new stats go in whole.
         db.touch_paths(same, run_id)
-        new_paths = db.upsert_paths([r for sha, p in other for r in _path_rows(sha, [p], run_id)])
+        new_paths = db.upsert_paths(other)
         n_errors = db.insert("ingest_errors", [e.row(run_id) for e in the_plan.errors])
     summary.n_files = len(the_plan.files)
     summary.n_skipped = len(the_plan.skipped)

@@ -398,7 +398,7 @@ class HeadStart:
                 st = os.stat(path)
                 sha = sha256_file(path)
                 self.hashed[path] = (st.st_size, st.st_mtime_ns, sha)
-                works.append(Work(sha, (path,)))
+                works.append(Work(sha, (path,), ((st.st_size, st.st_mtime_ns),)))
         try:
             pool.send_ahead(works)
         except Exception:

@@ -323,3 +323,32 @@ def test_a_folder_that_cannot_be_listed_is_an_error_row_not_a_silent_gap(letters
     assert "Permission denied" in rows[0]["message"] and "check its permissions" in rows[0]["message"]
     undo()  # the permissions fixed: the next run takes its letter
     assert run_ingest([letters], db_path).n_new == 1
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_file_that_changes_after_it_was_read_is_read_again_by_the_next_run(letters, db_path, monkeypatch, workers):
+    """A letter still being copied in when the run read it: the stored path keeps the size and mtime
+    seen before it was hashed, so the next run sees the file differ and takes the whole letter.
+    With the stats read at load time instead, the next run took the file as unchanged, and the
+    archive kept the truncated letter for good."""
+    target = letters / "letter_c.txt"
+    full = (letters / "letter_a.txt").read_text() + "\nA third letter, copied in while the run read it.\n"
+    target.write_text(full[: len(full) // 2])  # the copy so far
+    real_load = ingest.load_batch
+
+    def load_after_the_copy_ends(*args, **kwargs):
+        target.write_text(full)
+        os.utime(target, ns=(time.time_ns(), time.time_ns() + 10**9))
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "load_batch", load_after_the_copy_ends)
+    assert run_ingest([letters], db_path, IngestSettings(workers=workers)).n_new == 3
+    monkeypatch.setattr(ingest, "load_batch", real_load)
+    second = run_ingest([letters], db_path, IngestSettings(workers=workers))
+    assert (second.n_new, second.n_unchanged) == (1, 2)
+    sql = (
+        "SELECT t.text FROM document_texts t JOIN document_paths p USING (doc_id) "
+        "WHERE p.path = ? AND p.last_seen_run = ?"
+    )
+    rows = query(db_path, sql, [str(target), second.run_id]).rows
+    assert len(rows) == 1 and rows[0][0].rstrip().endswith("while the run read it.")
