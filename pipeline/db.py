@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from pipeline import lineage
 from pipeline.errors import (
+    BadArguments,
     DamagedDatabase,
     DatabaseLocked,
     DataError,
@@ -119,7 +120,14 @@ class Database:
         it, keep trying for `lock_wait` seconds before giving up with DatabaseLocked.
         """
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            example = path / "inspections.duckdb"
+            raise BadArguments(f"the database {path} is a folder: name a file in it, e.g. {example}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where the folder should be, or no permission to create it
+            why = "a file of that name is in the way" if isinstance(exc, FileExistsError) else exc.strerror or exc
+            raise DataError(f"cannot create the database's folder {path.parent}: {why}") from exc
         deadline = time.monotonic() + lock_wait
         while True:
             try:

@@ -280,3 +280,16 @@ def test_a_full_disk_is_not_taken_for_a_busy_database(db_path):
         err = map_error(exc, db_path)
         assert isinstance(err, NoSpace) and isinstance(err, DataError) and err.code == "E324"
         assert "free space" in str(err)
+
+
+def test_a_database_path_that_cannot_be_a_database_file_says_why(tmp_path):
+    """A folder given as the database, or a file where its folder should be: coded errors, not a
+    traceback (the latter was a bare FileExistsError from mkdir)."""
+    from pipeline.errors import BadArguments
+
+    with pytest.raises(BadArguments, match="is a folder: name a file in it"):
+        Database.open(tmp_path)
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(DataError, match="a file of that name is in the way") as info:
+        Database.open(tmp_path / "afile" / "x.duckdb")
+    assert info.value.code == "E320"
