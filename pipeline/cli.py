@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.errors import BadArguments, PipelineError, QueryRefused
+from pipeline.errors import BadArguments, OutputNotWritten, PipelineError, QueryRefused
 from pipeline.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_DB,
@@ -61,6 +61,12 @@ def _fail(exc: PipelineError) -> typer.Exit:
     """Print a coded error and return the exit to raise: 2 for bad arguments or a refused query, else 1."""
     typer.echo(f"error {exc.code}: {exc}", err=True)
     return typer.Exit(2 if isinstance(exc, BadArguments | QueryRefused) else 1)
+
+
+def _not_written(exc: OSError, out: Path) -> OutputNotWritten:
+    """The coded error for an output that could not be written (the OS's reason, the path it hit)."""
+    why = "a file of that name is in the way" if isinstance(exc, FileExistsError) else exc.strerror or str(exc)
+    return OutputNotWritten(f"{exc.filename or out}: {why}")
 
 
 def _settings(ext: list[str] | None, **kw: float | bool) -> IngestSettings:
@@ -297,9 +303,11 @@ def extract(
     try:
         settings = _settings(ext)
         files, _ = discover(paths, settings.extensions, unreadable=unreadable)
+        out.mkdir(parents=True, exist_ok=True)
     except PipelineError as exc:
         raise _fail(exc) from exc
-    out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(_not_written(exc, out)) from exc
     names = _output_names(files)
     written = failed = 0
     for row in map(folder_failure, unreadable):
@@ -314,7 +322,10 @@ def extract(
             failed += 1
             continue
         target = out / names[path]
-        target.write_text(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n", "utf-8")
+        try:
+            target.write_text(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n", "utf-8")
+        except OSError as exc:  # the folder itself: every file would fail alike
+            raise _fail(_not_written(exc, target)) from exc
         written += 1
     typer.echo(f"wrote {written} JSON file(s) to {out}; {failed} failed", err=True)
 
@@ -457,6 +468,8 @@ def export(
         done = run_export(db, out, ExportFormat(format.value))
     except PipelineError as exc:
         raise _fail(exc) from exc
+    except OSError as exc:
+        raise _fail(_not_written(exc, out)) from exc
     for e in done:
         typer.echo(f"{e.kind:5}  {e.relation:28} {e.rows:>8} rows  -> {out / e.file}")
     typer.echo(f"wrote {len(done)} file(s) and manifest.json to {out}", err=True)
@@ -482,6 +495,8 @@ def report(
         path = build(db, out)
     except PipelineError as exc:
         raise _fail(exc) from exc
+    except OSError as exc:
+        raise _fail(_not_written(exc, out)) from exc
     typer.echo(f"wrote {path} ({path.stat().st_size // 1024} KiB) in {time.perf_counter() - started:.2f} s", err=True)
 
 

@@ -21,6 +21,13 @@ class BadArguments(PipelineError):
     code = "E301"
 
 
+class OutputNotWritten(PipelineError):
+    """Cannot write the output."""
+
+    code = "E302"
+    advice = "give an --out whose folder can be created and written to"
+
+
 class TransientError(PipelineError):
     """Database temporarily unavailable."""
 

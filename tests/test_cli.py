@@ -115,3 +115,20 @@ def test_the_ingest_command_runs_the_flow_in_a_real_process_and_exits_quietly(le
     from pipeline.db import query
 
     assert query(tmp_path / "x.duckdb", "SELECT count(*) FROM documents").rows == [(2,)]
+
+
+def test_an_output_that_cannot_be_written_is_a_coded_error_not_a_traceback(letters, tmp_path):
+    """A file where --out's folder should be: E302 naming it, exit 1, for every command that writes."""
+    db = tmp_path / "x.duckdb"
+    assert runner.invoke(app, ["ingest", str(letters), "--db", str(db), "--no-prefect"]).exit_code == 0
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    for args in (
+        ["export", "--db", str(db), "--out", str(blocker / "export")],
+        ["report", "--db", str(db), "--out", str(blocker / "report.html")],
+        ["extract", str(letters), "--out", str(blocker / "json")],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, (args[0], result.output)
+        assert f"error E302: Cannot write the output: {blocker}" in result.stderr, (args[0], result.stderr)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args[0], result.exception)
