@@ -6,8 +6,10 @@ Exit codes: 0 when every file was handled (failed files become error rows or std
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import signal
 import sys
 import time
 from enum import StrEnum
@@ -145,6 +147,7 @@ def ingest(
     """
     started = time.perf_counter()
     show = sys.stderr.isatty() if progress is None else progress
+    _stop_on_sigterm()
     try:
         chosen, db_path, settings = _resolve(
             config, paths, db, batch_size=batch_size, workers=workers, time_limit=time_limit,
@@ -172,7 +175,31 @@ def ingest(
             )  # fmt: skip
     except PipelineError as exc:
         raise _fail(exc) from exc
+    except Terminated as exc:
+        typer.echo(
+            "stopped by SIGTERM: the run is recorded as failed; the batches it committed are kept "
+            "and the next run parses the rest",
+            err=True,
+        )
+        raise typer.Exit(128 + signal.SIGTERM) from exc
     _print_summary(summary, time.perf_counter() - started)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: how systemd stops a service and `kill` a process. A KeyboardInterrupt, so that a run
+    ends as after Ctrl-C: its row in `runs` marked failed, the workers stopped, the database closed."""
+
+
+def _stop_on_sigterm() -> None:
+    """Make SIGTERM end an ingest as Ctrl-C does, instead of killing it between two statements (safe,
+    but the run stays 'running' until the next run marks it interrupted, and the workers, cut off,
+    printed a traceback each). Only the main thread may set a handler: elsewhere, leave it."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated(f"terminated by signal {signum} (SIGTERM)")
+
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGTERM, handler)
 
 
 def _start_parsers_early(paths: list[str], db_path: Path, settings: IngestSettings) -> None:

@@ -98,19 +98,27 @@ def _worker_main(conn: Connection, limits: Limits) -> None:
     if base:
         cap = base + limits.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    # The parent gone (killed, or stopped by a signal) shows as EOF or a reset or broken pipe: leave
+    # quietly, as when told to stop; a traceback each would only fill the service's log.
+    gone = (EOFError, OSError, KeyboardInterrupt)
     while True:
         try:
             work = conn.recv()
-        except (EOFError, KeyboardInterrupt):
+        except gone:
             _exit_now()
         if work is None:
             _exit_now()
         result: Any = parse_one(work, limits.max_bytes)
-        if _hit_memory_limit(result):
+        hit_limit = _hit_memory_limit(result)
+        if hit_limit:
             err = MemoryLimit(f"more than {limits.memory_mb} MB while parsing")
-            conn.send([failure(err, p, work.sha256) for p in work.paths])
+            result = [failure(err, p, work.sha256) for p in work.paths]
+        try:
+            conn.send(result)
+        except gone:
+            _exit_now()
+        if hit_limit:
             return  # the heap may be in a bad state: let the parent start a fresh worker
-        conn.send(result)
 
 
 def _exit_now() -> None:

@@ -61,3 +61,42 @@ def test_kill_9_mid_run_then_rerun_gives_the_clean_rows(archive, clean, tmp_path
     assert _snapshot(db) == clean
     statuses = [r[0] for r in query(db, "SELECT status FROM runs ORDER BY started_at").rows]
     assert statuses[-1] == "completed" and set(statuses[:-1]) <= {"interrupted", "completed"}
+
+
+def test_sigterm_mid_run_ends_it_as_ctrl_c_does_and_the_next_run_completes(tmp_path):
+    """systemd stops a service with SIGTERM (to every process of the unit, by default). The CLI
+    ends the run as after Ctrl-C: exit 143, its row failed with the reason, its committed batches
+    kept, its workers gone, no traceback from them; the next run parses only the rest."""
+    from tests.procs import alive, children
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    letters = sorted((ROOT / "corpus").glob("*.txt")) + sorted((ROOT / "corpus" / "genres").glob("*.txt"))
+    for i in range(8):
+        for f in letters:
+            (archive / f"{f.stem}_{i}.txt").write_text(f.read_text(encoding="utf-8") + f"\nCopy {i}.\n", "utf-8")
+    total = 8 * len(letters)
+    db = tmp_path / "x.duckdb"
+    cmd = [sys.executable, "-m", "pipeline.cli", "ingest", str(archive), "--db", str(db), "--no-prefect",
+           "--batch-size", "1", "--workers", "1", "--no-progress"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while not workers and time.monotonic() < deadline and proc.poll() is None:
+        workers = [w for server in children(proc.pid) for w in children(server)]  # the fork server's
+        time.sleep(0.05)
+    assert workers, "no worker started"
+    time.sleep(0.5)  # some batches in
+    assert proc.poll() is None, "the run ended before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    stderr = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 128 + signal.SIGTERM, stderr[-2000:]
+    assert "stopped by SIGTERM" in stderr and "Traceback" not in stderr, stderr[-2000:]
+    time.sleep(0.5)
+    assert not [w for w in workers if alive(w)]
+    status, message = query(db, "SELECT status, message FROM runs ORDER BY started_at DESC LIMIT 1").rows[0]
+    assert status == "failed" and "SIGTERM" in message
+    kept = query(db, "SELECT count(*) FROM documents").rows[0][0]
+    assert 0 < kept < total
+    summary = run_ingest([archive], db, IngestSettings(workers=1))
+    assert (summary.n_new, summary.n_unchanged, summary.n_failed) == (total - kept, kept, 0)

@@ -330,3 +330,33 @@ def test_the_plan_takes_a_given_hash_only_while_the_file_is_as_it_was_when_hashe
         assert [w.sha256 for w in plan(db, [str(path)], hashed=fresh).to_parse] == ["given"]
         stale = {str(path): (st.st_size, st.st_mtime_ns - 1, "given")}  # the file changed since
         assert [w.sha256 for w in plan(db, [str(path)], hashed=stale).to_parse] == [real]
+
+
+def test_workers_cut_off_by_a_killed_parent_leave_without_a_traceback(tmp_path):
+    """kill -9 of the parent alone (the OOM killer, systemd's KillMode=mixed): its workers find the
+    pipe closed when they next send or wait, and leave quietly (each printed a traceback before)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    big = _big_letter(tmp_path, 40)
+    parent = textwrap.dedent(
+        f"""
+        import time
+        from pipeline.ingest import Work
+        from pipeline.workers import WorkerPool
+        pool = WorkerPool(2)
+        pool.send_ahead([Work("a", ({str(big)!r},)), Work("b", ({str(big)!r},))])
+        print("sent", flush=True)
+        time.sleep(60)
+        """
+    )
+    root = Path(__file__).parent.parent
+    proc = subprocess.Popen(
+        [sys.executable, "-c", parent], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout.readline().strip() == "sent"
+    time.sleep(0.2)  # the workers are parsing
+    proc.send_signal(signal.SIGKILL)
+    stderr = proc.stderr.read()  # until every holder of the pipe (workers, fork server) has gone
+    assert "Traceback" not in stderr, stderr[-2000:]
