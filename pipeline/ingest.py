@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from extractors import EXTRACTOR_VERSION
 from extractors.errors import ExtractionError, MemoryLimit, ReadError, UnreadableFolder
+from extractors.paths import path_text
 from pipeline import rows as R
 from pipeline.db import Database, publish_snapshot, snapshot_path
 from pipeline.errors import BadArguments, TransientError
@@ -63,7 +64,9 @@ class ErrorRow:
     recorded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def row(self, run_id: str) -> dict[str, Any]:
-        return {"run_id": run_id, **asdict(self)}
+        row = {"run_id": run_id, **asdict(self)}
+        row["path"], row["message"] = path_text(self.path), path_text(self.message)
+        return row
 
 
 @dataclass
@@ -240,7 +243,7 @@ def plan(
         try:
             st = os.stat(path)
             stat_of[path] = (st.st_size, st.st_mtime_ns)
-            seen = known.get(path)
+            seen = known.get(path_text(path))
             if seen is not None and seen[1] == st.st_size and seen[2] == st.st_mtime_ns:
                 sha = seen[0]
                 same.add(path)
@@ -365,9 +368,10 @@ def _path_rows(
                 size, mtime = st.st_size, st.st_mtime_ns
             except OSError:
                 size = mtime = None
+        text = path_text(p)
         rows.append(
             {
-                "doc_id": doc_id, "path": p, "name": os.path.basename(p), "first_seen_run": run_id,
+                "doc_id": doc_id, "path": text, "name": os.path.basename(text), "first_seen_run": run_id,
                 "last_seen_run": run_id, "size_bytes": size, "mtime_ns": mtime,
             }
         )  # fmt: skip
@@ -480,7 +484,7 @@ def record_plan(db: Database, run_id: str, the_plan: Plan, summary: IngestSummar
     for w in the_plan.unchanged:
         for i, p in enumerate(w.paths):
             if p in the_plan.same:
-                same.append((w.sha256, p))
+                same.append((w.sha256, path_text(p)))
             else:
                 other.extend(_path_rows(w.sha256, [p], run_id, w.stats[i : i + 1]))
     with db.transaction():
@@ -518,7 +522,7 @@ def ingest_run(db: Database, paths: Sequence[str | Path]) -> Iterator[IngestSumm
     # last snapshot. This run then refreshes both even if it loads nothing.
     db.interrupt_stale_runs()
     stale = db.last_run_status() not in (None, "completed")
-    db.start_run(run_id, [str(p) for p in paths], EXTRACTOR_VERSION)
+    db.start_run(run_id, [path_text(str(p)) for p in paths], EXTRACTOR_VERSION)
     summary = IngestSummary(run_id=run_id, db_path=str(db.path))
     try:
         yield summary

@@ -105,3 +105,33 @@ def test_run_is_bounded_in_time_and_memory(hostile_run):
     *_, seconds, peak_mb = hostile_run
     assert seconds < 120
     assert peak_mb < 1500  # the 60 MB DOCX bomb is refused before it is inflated
+
+
+def test_file_names_that_are_not_utf8_are_stored_escaped_and_found_again(letters, tmp_path):
+    """A name from a legacy share or zip (cp1252 'café' as byte 0xE9): Python holds it with lone
+    surrogates, which no UTF-8 column takes, and the whole batch failed to load with a traceback,
+    the good letter beside it lost. The path is stored with backslash escapes; a rerun finds it
+    unchanged; a bad file under such a name is an error row like any other; `extract` writes it."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    odd = os.fsdecode(str(letters).encode() + b"/caf\xe9 letter.txt")
+    Path(odd).write_bytes((letters / "letter_a.txt").read_bytes() + b"\nOne more line.\n")
+    Path(os.fsdecode(str(letters).encode() + b"/empty\xff.txt")).write_bytes(b"")
+    db = tmp_path / "x.duckdb"
+    first = run_ingest([letters], db, IngestSettings(workers=1))
+    assert (first.n_new, first.n_failed) == (3, 1)
+    paths = {r[0] for r in query(db, "SELECT path FROM document_paths").rows}
+    assert f"{letters}/caf\\xe9 letter.txt" in paths
+    names = {r[0] for r in query(db, "SELECT name FROM documents").rows}
+    assert "caf\\xe9 letter.txt" in names
+    errors = query(db, "SELECT path, error_code FROM ingest_errors").rows
+    assert errors == [(f"{letters}/empty\\xff.txt", "E101")]
+    again = run_ingest([letters], db, IngestSettings(workers=1))
+    assert (again.n_new, again.n_unchanged) == (0, 3)
+    out = tmp_path / "json"
+    result = CliRunner().invoke(app, ["extract", str(letters), "--out", str(out)])
+    assert result.exit_code == 0 and "wrote 3 JSON file(s)" in result.stderr, result.output

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from extractors.errors import TooLarge
 from extractors.normalise import normalise
+from extractors.paths import path_text
 from extractors.readers.base import RawDocument
 from extractors.readers.detect import sniff
 from schemas.document import Document, Format
@@ -47,4 +48,4 @@ def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Docum
     size = path.stat().st_size
     if size > max_bytes:
         raise TooLarge(f"{size:,} bytes, limit {max_bytes:,}")
-    return read_bytes(path.read_bytes(), str(path))
+    return read_bytes(path.read_bytes(), path_text(str(path)))
