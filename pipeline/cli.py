@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from extractors.paths import path_text
 from pipeline.errors import BadArguments, OutputNotWritten, PipelineError, QueryRefused
 from pipeline.settings import (
     DEFAULT_BATCH_SIZE,
@@ -285,7 +286,7 @@ def _print_summary(summary, wall: float) -> None:
         for col in ("path", "code", "message"):
             errors.add_column(col, overflow="fold")
         for e in summary.errors[:20]:
-            errors.add_row(e.path, e.error_code, e.message)
+            errors.add_row(path_text(e.path), e.error_code, path_text(e.message))
         out.print(errors)
         if len(summary.errors) > 20:
             out.print(f"... and {len(summary.errors) - 20} more")
@@ -338,14 +339,14 @@ def extract(
     names = _output_names(files)
     written = failed = 0
     for row in map(folder_failure, unreadable):
-        typer.echo(f"{row.path}: {row.error_code} {row.message}", err=True)
+        typer.echo(f"{path_text(row.path)}: {row.error_code} {path_text(row.message)}", err=True)
         failed += 1
     for path in files:
         try:
             _, record = extract_file(path, settings.max_bytes)
         except Exception as exc:  # report and carry on: one file never stops the run
             row = failure(exc, path)
-            typer.echo(f"{path}: {row.error_code} {row.message}", err=True)
+            typer.echo(f"{path_text(path)}: {row.error_code} {path_text(row.message)}", err=True)
             failed += 1
             continue
         target = out / names[path]
@@ -391,7 +392,7 @@ def evaluate_cmd(
             _, record = extract_file(path, _settings(ext).max_bytes)
         except Exception as exc:  # a failed document scores as empty; the run goes on
             row = failure(exc, path)
-            typer.echo(f"{path}: {row.error_code} {row.message}", err=True)
+            typer.echo(f"{path_text(path)}: {row.error_code} {path_text(row.message)}", err=True)
             continue
         predicted[key] = record.model_dump(mode="json")
     result = evaluate(gold_records, predicted)

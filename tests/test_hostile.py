@@ -135,3 +135,26 @@ def test_file_names_that_are_not_utf8_are_stored_escaped_and_found_again(letters
     out = tmp_path / "json"
     result = CliRunner().invoke(app, ["extract", str(letters), "--out", str(out)])
     assert result.exit_code == 0 and "wrote 3 JSON file(s)" in result.stderr, result.output
+
+
+def test_the_cli_reports_a_non_utf8_name_under_a_strict_utf8_terminal(tmp_path):
+    """Under a UTF-8 locale other than C.UTF-8, Python's stdout refuses lone surrogates: the summary
+    of a run that had failed a file with such a name ended in a UnicodeEncodeError traceback."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    Path(os.fsdecode(str(folder).encode() + b"/empty\xff.txt")).write_bytes(b"")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    root = Path(__file__).parent.parent
+    for args in (
+        ["ingest", str(folder), "--db", str(tmp_path / "x.duckdb"), "--no-prefect"],
+        ["extract", str(folder), "--out", str(tmp_path / "j")],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "pipeline.cli", *args], cwd=root, env=env, capture_output=True, text=True
+        )
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert "empty\\xff.txt" in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
