@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extractors.paths import path_text
-from pipeline.errors import BadArguments, OutputNotWritten, PipelineError, QueryRefused
+from pipeline.errors import BadArguments, OutputNotWritten, PipelineError, QueryRefused, os_reason
 from pipeline.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_DB,
@@ -68,8 +68,7 @@ def _fail(exc: PipelineError) -> typer.Exit:
 
 def _not_written(exc: OSError, out: Path) -> OutputNotWritten:
     """The coded error for an output that could not be written (the OS's reason, the path it hit)."""
-    why = "a file of that name is in the way" if isinstance(exc, FileExistsError) else exc.strerror or str(exc)
-    return OutputNotWritten(f"{exc.filename or out}: {why}")
+    return OutputNotWritten(f"{exc.filename or out}: {os_reason(exc)}")
 
 
 def _settings(ext: list[str] | None, **kw: float | bool) -> IngestSettings:

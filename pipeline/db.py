@@ -39,6 +39,7 @@ from pipeline.errors import (
     QueryRefused,
     SnapshotNotPublished,
     TransientError,
+    os_reason,
 )
 from pipeline.rows import RECORD_TABLES
 
@@ -126,8 +127,7 @@ class Database:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # a file where the folder should be, or no permission to create it
-            why = "a file of that name is in the way" if isinstance(exc, FileExistsError) else exc.strerror or exc
-            raise DataError(f"cannot create the database's folder {path.parent}: {why}") from exc
+            raise DataError(f"cannot create the database's folder {path.parent}: {os_reason(exc)}") from exc
         deadline = time.monotonic() + lock_wait
         while True:
             try:

@@ -9,6 +9,11 @@ from __future__ import annotations
 from extractors.errors import InspectionsError
 
 
+def os_reason(exc: OSError) -> str:
+    """Why the OS refused to create a path, in words: a file in the way, or its own message."""
+    return "a file of that name is in the way" if isinstance(exc, FileExistsError) else exc.strerror or str(exc)
+
+
 class PipelineError(InspectionsError):
     """The pipeline could not complete."""
 
