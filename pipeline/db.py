@@ -24,7 +24,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from pipeline import lineage
@@ -42,6 +41,10 @@ from pipeline.errors import (
     os_reason,
 )
 from pipeline.rows import RECORD_TABLES
+from pipeline.signals import held
+
+with held():  # Ctrl-C while DuckDB's native module loads would abort the process (pipeline/signals.py)
+    import duckdb
 
 SCHEMA_DIR = Path(__file__).parent / "sql" / "schema"
 VIEWS_DIR = Path(__file__).parent / "sql" / "views"
