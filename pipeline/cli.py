@@ -161,18 +161,22 @@ def ingest(
             summary = run_ingest(chosen, db_path, settings, show_progress=show)
         else:
             from pipeline.prefect_env import start_temporary_server
+            from pipeline.signals import held
 
             local = not (dask_address or dask_workers)
-            # Prefect's server (~3.5 s to start) and the parsers' spaCy come up while Prefect imports.
-            server = start_temporary_server() if local else None
-            if local:
-                _start_parsers_early(chosen, db_path, settings)
-            from pipeline.flows import run_flow
+            # Until the flow's body runs, Ctrl-C waits: in Prefect's start-up it can be swallowed or
+            # become a traceback (pipeline/signals.py). The body lets it through (flows.ingest_flow).
+            with held(notice=_HELD_NOTICE):
+                # Prefect's server (~3.5 s to start) and the parsers' spaCy come up while Prefect imports.
+                server = start_temporary_server() if local else None
+                if local:
+                    _start_parsers_early(chosen, db_path, settings)
+                from pipeline.flows import run_flow
 
-            summary = run_flow(
-                chosen, str(db_path), settings, show_progress=show, dask_address=dask_address,
-                dask_workers=dask_workers, server=server,
-            )  # fmt: skip
+                summary = run_flow(
+                    chosen, str(db_path), settings, show_progress=show, dask_address=dask_address,
+                    dask_workers=dask_workers, server=server,
+                )  # fmt: skip
     except PipelineError as exc:
         raise _fail(exc) from exc
     except Terminated as exc:
@@ -183,6 +187,9 @@ def ingest(
         )
         raise typer.Exit(128 + signal.SIGTERM) from exc
     _print_summary(summary, time.perf_counter() - started)
+
+
+_HELD_NOTICE = "stopping once Prefect has started (a second time stops it now)"
 
 
 class Terminated(KeyboardInterrupt):

@@ -45,6 +45,7 @@ from pipeline.db import Database  # noqa: E402
 from pipeline.errors import TransientError  # noqa: E402
 from pipeline.progress import Progress  # noqa: E402
 from pipeline.settings import IngestSettings  # noqa: E402
+from pipeline.signals import held, released  # noqa: E402
 from pipeline.workers import HeadStart, Limits, parse_on_this_host, start_early  # noqa: E402
 
 quiet_drain_notices()  # after Prefect has configured its logging
@@ -70,7 +71,8 @@ def plan_task(
     hashed: dict[str, ingest.FileHash],
     unreadable: list[OSError],
 ) -> ingest.Plan:
-    return ingest.plan(db, files, skipped, reprocess, hashed, unreadable)
+    with released():
+        return ingest.plan(db, files, skipped, reprocess, hashed, unreadable)
 
 
 # A local parse task covers this many batches (loads) of the stream: 250 documents by default.
@@ -87,10 +89,11 @@ def parse_task(
     label: str,
 ) -> int:
     """Take the next `n` results off the parser's stream and submit them to the loader in batches."""
-    for batch in ingest.parsed_batches(itertools.islice(stream, n), batch_size, loader.busy):
-        loader.submit(batch)
-        progress.advance(batch.n_works)
-    return n
+    with released():
+        for batch in ingest.parsed_batches(itertools.islice(stream, n), batch_size, loader.busy):
+            loader.submit(batch)
+            progress.advance(batch.n_works)
+        return n
 
 
 @task(name="parse-batch-remote", cache_policy=NO_CACHE, task_run_name="parse-batch-{label}")
@@ -108,7 +111,8 @@ def parse_batch_remote_task(works: list[ingest.Work], limits: Limits, label: str
 def load_batch_task(
     db: Database, run_id: str, batch: ingest.BatchResult, summary: ingest.IngestSummary
 ) -> dict[str, int]:
-    return ingest.load_batch(db, run_id, batch, summary)
+    with released():
+        return ingest.load_batch(db, run_id, batch, summary)
 
 
 @flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=1), validate_parameters=False)
@@ -116,13 +120,23 @@ def ingest_flow(
     paths: list[str], db: str, settings: dict[str, Any] | None = None, show_progress: bool = False, remote: bool = False
 ) -> ingest.IngestSummary:
     """Ingest every document under `paths` into the DuckDB file `db`; returns the run's summary."""
+    # Prefect's engine runs with Ctrl-C held (the CLI holds it while Prefect starts; each task call
+    # holds it), our code without: an interrupt lands in our code (pipeline/signals.py).
+    with released():
+        return _ingest(paths, db, settings, show_progress, remote)
+
+
+def _ingest(
+    paths: list[str], db: str, settings: dict[str, Any] | None, show_progress: bool, remote: bool
+) -> ingest.IngestSummary:
     opts = IngestSettings(**(settings or {}))
     unreadable: list[OSError] = []
     files, skipped = ingest.discover(paths, opts.extensions, exclude=[db], unreadable=unreadable)
     start_early(0 if remote else opts.workers, bool(files))  # spaCy loads while the database opens
     head = HeadStart(opts, [] if remote else files, db)  # local runs: the first files parse meanwhile
     with head, Database.open(db) as database, ingest.ingest_run(database, paths) as summary:
-        the_plan = plan_task(database, files, skipped, opts.reprocess, dict(head.hashed), unreadable)
+        with held():
+            the_plan = plan_task(database, files, skipped, opts.reprocess, dict(head.hashed), unreadable)
         ingest.record_plan(database, summary.run_id, the_plan, summary)
         with Progress(len(the_plan.to_parse), enabled=show_progress) as progress:
             if remote:
@@ -137,13 +151,15 @@ def ingest_flow(
                     per_task = TASK_LOADS * opts.batch_size
                     for i, start in enumerate(range(0, len(the_plan.to_parse), per_task)):
                         n = min(per_task, len(the_plan.to_parse) - start)
-                        parse_task(stream, n, loader, opts.batch_size, progress, f"{i:04d}")
+                        with held():
+                            parse_task(stream, n, loader, opts.batch_size, progress, f"{i:04d}")
     ingest.publish(db, summary)  # readers fall back to it while the next run holds the database
     return summary
 
 
 def _load(database: Database, summary: ingest.IngestSummary, batch: ingest.BatchResult, progress: Progress) -> None:
-    load_batch_task(database, summary.run_id, batch, summary)
+    with held():
+        load_batch_task(database, summary.run_id, batch, summary)
     progress.advance(batch.n_works)
 
 

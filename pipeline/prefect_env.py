@@ -182,7 +182,7 @@ class TemporaryServer:
         process.terminate()
         try:
             process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
+        except (subprocess.TimeoutExpired, KeyboardInterrupt):  # Ctrl-C while it stops: stop it now
             process.kill()
             process.wait()
 

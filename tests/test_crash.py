@@ -63,29 +63,79 @@ def test_kill_9_mid_run_then_rerun_gives_the_clean_rows(archive, clean, tmp_path
     assert statuses[-1] == "completed" and set(statuses[:-1]) <= {"interrupted", "completed"}
 
 
+def _copies(folder: Path, times: int) -> int:
+    """`times` copies of each corpus letter (each differing by a line) in `folder`; how many files."""
+    folder.mkdir()
+    letters = sorted((ROOT / "corpus").glob("*.txt")) + sorted((ROOT / "corpus" / "genres").glob("*.txt"))
+    for i in range(times):
+        for f in letters:
+            (folder / f"{f.stem}_{i}.txt").write_text(f.read_text(encoding="utf-8") + f"\nCopy {i}.\n", "utf-8")
+    return times * len(letters)
+
+
+def _started(proc: subprocess.Popen) -> list[int]:
+    """The parser workers of the CLI `proc` (the fork server's children), once there are any."""
+    from tests.procs import children
+
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while not workers and time.monotonic() < deadline and proc.poll() is None:
+        workers = [w for server in children(proc.pid) for w in children(server)]
+        time.sleep(0.05)
+    assert workers, "no worker started"
+    return workers
+
+
+def test_ctrl_c_mid_run_through_prefect_stops_it_there(tmp_path):
+    """Prefect's engine runs with Ctrl-C held (pipeline/signals.py) and our code without, so an
+    interrupt mid-run stops the run there: exit 130, no traceback, the run's row failed, its
+    committed batches kept (had the hold covered our code, the run would have finished first)."""
+    from tests.procs import alive
+
+    archive = tmp_path / "archive"
+    total = _copies(archive, 30)
+    db = tmp_path / "x.duckdb"
+    cmd = [sys.executable, "-m", "pipeline.cli", "ingest", str(archive), "--db", str(db),
+           "--batch-size", "1", "--workers", "1", "--no-progress"]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - as from a shell
+    )
+    workers = _started(proc)
+    wal = db.with_name(db.name + ".wal")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not wal.exists():
+        time.sleep(0.05)  # the first batch is being written
+    time.sleep(1.0)  # some batches in
+    assert proc.poll() is None, "the run ended before it could be stopped"
+    proc.send_signal(signal.SIGINT)
+    stderr = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 130, stderr[-2000:]
+    assert "Traceback" not in stderr, stderr[-2000:]
+    time.sleep(0.5)
+    assert not [w for w in workers if alive(w)]
+    status, message = query(db, "SELECT status, message FROM runs ORDER BY started_at DESC LIMIT 1").rows[0]
+    assert status == "failed" and "KeyboardInterrupt" in message
+    assert 0 < query(db, "SELECT count(*) FROM documents").rows[0][0] < total
+
+
 def test_sigterm_mid_run_ends_it_as_ctrl_c_does_and_the_next_run_completes(tmp_path):
     """systemd stops a service with SIGTERM (to every process of the unit, by default). The CLI
     ends the run as after Ctrl-C: exit 143, its row failed with the reason, its committed batches
     kept, its workers gone, no traceback from them; the next run parses only the rest."""
-    from tests.procs import alive, children
+    from tests.procs import alive
 
     archive = tmp_path / "archive"
-    archive.mkdir()
-    letters = sorted((ROOT / "corpus").glob("*.txt")) + sorted((ROOT / "corpus" / "genres").glob("*.txt"))
-    for i in range(8):
-        for f in letters:
-            (archive / f"{f.stem}_{i}.txt").write_text(f.read_text(encoding="utf-8") + f"\nCopy {i}.\n", "utf-8")
-    total = 8 * len(letters)
+    total = _copies(archive, 8)
     db = tmp_path / "x.duckdb"
     cmd = [sys.executable, "-m", "pipeline.cli", "ingest", str(archive), "--db", str(db), "--no-prefect",
            "--batch-size", "1", "--workers", "1", "--no-progress"]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    workers: list[int] = []
-    while not workers and time.monotonic() < deadline and proc.poll() is None:
-        workers = [w for server in children(proc.pid) for w in children(server)]  # the fork server's
-        time.sleep(0.05)
-    assert workers, "no worker started"
+    workers = _started(proc)
     time.sleep(0.5)  # some batches in
     assert proc.poll() is None, "the run ended before it could be stopped"
     proc.send_signal(signal.SIGTERM)

@@ -147,7 +147,7 @@ def test_the_cli_reports_a_non_utf8_name_under_a_strict_utf8_terminal(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     Path(os.fsdecode(str(folder).encode() + b"/empty\xff.txt")).write_bytes(b"")
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "COLUMNS": "400"}  # the path on one line
     root = Path(__file__).parent.parent
     for args in (
         ["ingest", str(folder), "--db", str(tmp_path / "x.duckdb"), "--no-prefect"],

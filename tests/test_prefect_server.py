@@ -185,3 +185,37 @@ def test_prefect_exit_drain_notices_are_dropped_and_other_warnings_kept():
     finally:
         logger.removeHandler(kept)
     assert kept.messages == ["Service 'EventsWorker' queue is full (5 items), dropping item"]
+
+
+# Runs the CLI with Ctrl-C raised inside Prefect's import (the first call into a Prefect module), where
+# Prefect's start-up once swallowed it (the run went on to complete) or turned it into a traceback.
+INTERRUPT_PREFECT_IMPORT = """
+import runpy, signal, sys
+fired = False
+def profile(frame, event, arg):
+    global fired
+    if not fired and event == "call" and "/prefect/" in frame.f_code.co_filename:
+        fired = True
+        sys.setprofile(None)
+        signal.raise_signal(signal.SIGINT)
+sys.setprofile(profile)
+sys.argv = ["inspections", *sys.argv[1:]]
+runpy.run_module("pipeline.cli", run_name="__main__")
+"""
+
+
+def test_ctrl_c_while_prefect_loads_waits_for_the_flow_then_stops_it(letters, tmp_path):
+    """Held until the flow's body starts (pipeline/signals.py), then delivered: exit 130, a notice at
+    the time it was held, no traceback, and the run stopped before it opened the database."""
+    db = tmp_path / "x.duckdb"
+    proc = subprocess.run(
+        [sys.executable, "-c", INTERRUPT_PREFECT_IMPORT, "ingest", str(letters), "--db", str(db), "--no-progress"],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 130, proc.stderr[-2000:]
+    assert "stopping once Prefect has started" in proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert not db.exists()

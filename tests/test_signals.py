@@ -8,7 +8,9 @@ import sys
 import threading
 from pathlib import Path
 
-from pipeline.signals import held
+import pytest
+
+from pipeline.signals import held, released
 
 ROOT = Path(__file__).parent.parent
 
@@ -43,22 +45,70 @@ def test_ctrl_c_while_duckdb_loads_ends_as_ctrl_c_not_an_abort():
     assert "nanobind" not in proc.stderr
 
 
-def test_a_held_signal_reaches_its_handler_once_the_block_ends():
+@pytest.fixture
+def sigterm_seen():
+    """SIGTERM handled by a Python function that records each delivery (the test's own handler)."""
     seen: list[str] = []
 
     def handler(signum: int, frame: object) -> None:
         seen.append("handler")
 
     previous = signal.signal(signal.SIGTERM, handler)
-    try:
+    yield seen, handler
+    signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_held_signal_reaches_its_handler_once_the_block_ends(sigterm_seen):
+    seen, handler = sigterm_seen
+    with held():
+        signal.raise_signal(signal.SIGTERM)
+        seen.append("block ends")
+    assert seen == ["block ends", "handler"]
+    assert signal.getsignal(signal.SIGTERM) is handler
+
+
+def test_the_same_signal_twice_is_delivered_at_once(sigterm_seen):
+    seen, handler = sigterm_seen
+    with held():
+        signal.raise_signal(signal.SIGTERM)
+        seen.append("first held")
+        signal.raise_signal(signal.SIGTERM)
+        seen.append("block ends")
+    assert seen == ["first held", "handler", "block ends"]
+    assert signal.getsignal(signal.SIGTERM) is handler
+
+
+def test_released_lets_signals_through_and_delivers_what_was_held(sigterm_seen):
+    seen, handler = sigterm_seen
+    with held():
+        signal.raise_signal(signal.SIGTERM)
+        seen.append("held")
+        with released():
+            seen.append("released")
+            assert signal.getsignal(signal.SIGTERM) is handler
+            signal.raise_signal(signal.SIGTERM)
+            seen.append("still released")
+        signal.raise_signal(signal.SIGTERM)
+        seen.append("held again")
+    assert seen == ["held", "handler", "released", "handler", "still released", "held again", "handler"]
+
+
+def test_nested_holds_deliver_to_the_outer_one(sigterm_seen):
+    seen, _ = sigterm_seen
+    with held():
         with held():
             signal.raise_signal(signal.SIGTERM)
-            signal.raise_signal(signal.SIGTERM)
-            seen.append("block ends")
-        assert seen == ["block ends", "handler"]
-        assert signal.getsignal(signal.SIGTERM) is handler
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+        seen.append("inner ended")
+    assert seen == ["inner ended", "handler"]
+
+
+def test_released_without_a_hold_changes_nothing(sigterm_seen):
+    seen, handler = sigterm_seen
+    with released():
+        signal.raise_signal(signal.SIGTERM)
+        seen.append("after")
+    assert seen == ["handler", "after"]
+    assert signal.getsignal(signal.SIGTERM) is handler
 
 
 def test_ctrl_c_held_then_raised_as_keyboard_interrupt():
