@@ -40,8 +40,9 @@ class _Hold:
 
     def start(self) -> None:
         previous = {s: signal.getsignal(s) for s in self.signums}
-        # A handler installed outside Python (getsignal gives None) cannot be put back: leave it.
-        self.previous = {s: h for s, h in previous.items() if h is not None}
+        # A handler installed outside Python (getsignal gives None) cannot be put back, and an
+        # ignored signal (nohup, a shell's background job) must stay ignored: leave both alone.
+        self.previous = {s: h for s, h in previous.items() if h is not None and h is not signal.SIG_IGN}
         for signum in self.previous:
             signal.signal(signum, self._record)
 

@@ -214,6 +214,7 @@ def test_ctrl_c_while_prefect_loads_waits_for_the_flow_then_stops_it(letters, tm
         capture_output=True,
         text=True,
         timeout=300,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - as from a shell
     )
     assert proc.returncode == 130, proc.stderr[-2000:]
     assert "stopping once Prefect has started" in proc.stderr

@@ -34,11 +34,30 @@ except KeyboardInterrupt:
 """
 
 
+def _as_from_a_shell() -> None:
+    """A child's Ctrl-C as a terminal gives it, whatever this process inherited (a background job
+    starts with SIGINT ignored, and Python then installs no KeyboardInterrupt handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_raises():
+    """SIGINT raising KeyboardInterrupt in this process, as in an interactive one."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def test_ctrl_c_while_duckdb_loads_ends_as_ctrl_c_not_an_abort():
     """Without the hold the process aborts (exit -6, 'Critical nanobind error'): seen in CI, when the
     CLI was interrupted just as `inspections ingest` imported the storage module."""
     proc = subprocess.run(
-        [sys.executable, "-c", INTERRUPT_DUCKDB_IMPORT], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", INTERRUPT_DUCKDB_IMPORT],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_as_from_a_shell,  # noqa: PLW1509 - no threads to deadlock in the child
     )
     assert proc.returncode == 130, proc.stdout + proc.stderr[-2000:]
     assert "signal raised inside it: True" in proc.stdout
@@ -136,3 +155,12 @@ def test_outside_the_main_thread_nothing_is_changed():
     thread.start()
     thread.join()
     assert handlers == [signal.default_int_handler]
+
+
+def test_an_ignored_signal_stays_ignored():
+    """nohup, or a shell's background job: SIGINT ignored. A hold must not start reacting to it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with held(notice="must not be printed"):
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        signal.raise_signal(signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
