@@ -28,9 +28,10 @@ import threading
 from bisect import bisect_left, bisect_right
 from functools import cached_property
 from itertools import compress, repeat
-from operator import add, eq, gt, itemgetter, lt, ne, not_, sub, truediv
+from operator import add, itemgetter, sub, truediv
 from typing import NamedTuple
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -1070,29 +1071,30 @@ class _TableChars:
         n = len(indices)
         buf = _floats(4 * n)  # FS_RECTFs: left, top, right, bottom
         base, handle = ctypes.addressof(buf), boxes.handle
-        found = list(map(_GET_LOOSE_BOX, repeat(handle, n), indices, range(base, base + 16 * n, 16)))
-        values = buf[: 4 * n]
-        x0, top, x1, bottom = values[0::4], values[1::4], values[2::4], values[3::4]
-        chars = list("".join(text[a:b] for a, b in band))  # joined again once generated ones are out
+        calls = map(_GET_LOOSE_BOX, repeat(handle, n), indices, range(base, base + 16 * n, 16))
+        found = np.fromiter(calls, dtype=bool, count=n)
+        # Float32 boxes as doubles: the arithmetic below is then Python's, value for value.
+        box = np.frombuffer(buf, dtype=np.float32, count=4 * n).reshape(n, 4).astype(np.float64)
+        x0, top, x1, bottom = box[:, 0], box[:, 1], box[:, 2], box[:, 3]
+        chars = "".join(text[a:b] for a, b in band)
         # Boxless or zero-width chars: PDFium's generated spaces and line breaks, or unsure.
-        generated = set()
-        for k in sorted({*compress(range(n), map(not_, found)), *compress(range(n), map(eq, x0, x1))}):
+        generated = []
+        for k in np.flatnonzero(~found | (x0 == x1)).tolist():
             if chars[k].isspace() and _IS_GENERATED(handle, indices[k]):
-                generated.add(k)
+                generated.append(k)
             elif not found[k]:
                 raise _Unsure(f"char {indices[k]} has no box")
         if generated:
-            keep = [True] * n
-            for k in generated:
-                keep[k] = False
-            chars, x0, x1, top, bottom = (list(compress(seq, keep)) for seq in (chars, x0, x1, top, bottom))
-            dropped = sorted(generated)
-            lines = [(p - bisect_left(dropped, p), q - bisect_left(dropped, q)) for p, q in lines]
-        self.text = "".join(chars).translate(_LINE_END_HYPHEN)
+            keep = np.ones(n, dtype=bool)
+            keep[generated] = False
+            chars = "".join(compress(chars, keep.tolist()))
+            x0, x1, top, bottom = x0[keep], x1[keep], top[keep], bottom[keep]
+            lines = [(p - bisect_left(generated, p), q - bisect_left(generated, q)) for p, q in lines]
+        self.text = chars.translate(_LINE_END_HYPHEN)
         self.height = height
-        self.x0, self.x1, self._top, self._bottom = x0, x1, top, bottom  # PDFium's y up, for now
-        self.h = list(map(truediv, map(add, x0, x1), repeat(2)))
-        self.runs = self._runs(lines)
+        self.x0, self.x1, self._top, self._bottom = x0.tolist(), x1.tolist(), top.tolist(), bottom.tolist()
+        self.h = ((x0 + x1) / 2).tolist()
+        self.runs = self._runs(lines, x0, x1, top, bottom)
 
     @cached_property
     def top(self) -> list[float]:
@@ -1104,22 +1106,20 @@ class _TableChars:
         """Each char's vertical centre, top-left coords."""
         return list(map(truediv, map(add, self.top, map(sub, repeat(self.height), self._bottom)), repeat(2)))
 
-    def _runs(self, lines: list[tuple[int, int]]) -> list[tuple[int, int, bool, list[int], float, float]]:
+    def _runs(
+        self, lines: list[tuple[int, int]], x0: np.ndarray, x1: np.ndarray, top: np.ndarray, bottom: np.ndarray
+    ) -> list[tuple[int, int, bool, list[int], float, float]]:
         """Each line's chars as runs (start, end, plain, gaps, top, centre), split where the top or
         bottom changes or a char overlaps the one before; a run is plain when every char in it is
-        at least MIN_WIDTH wide (its top and centre are then its first char's)."""
-        top, bottom, x0, x1, height = self._top, self._bottom, self.x0, self.x1, self.height
-        n = len(top)
-        gaps = list(map(sub, x0[1:], x1[: n - 1]))  # gaps[k - 1]: from char k - 1 to char k
-        breaks = sorted(
-            {
-                *compress(range(1, n), map(ne, top[1:], top[: n - 1])),
-                *compress(range(1, n), map(ne, bottom[1:], bottom[: n - 1])),
-                *compress(range(1, n), map(lt, gaps, repeat(-OVERLAP_TOLERANCE))),
-            }
-        )
-        narrow = list(compress(range(n), map(lt, map(sub, x1, x0), repeat(MIN_WIDTH))))
-        wide = list(compress(range(1, n), map(gt, gaps, repeat(TEXT_TOLERANCE))))
+        at least MIN_WIDTH wide (its top and centre are then its first char's). The arrays are
+        the chars' boxes (PDFium's y up)."""
+        height = self.height
+        gaps = x0[1:] - x1[:-1]  # gaps[k - 1]: from char k - 1 to char k
+        split = (top[1:] != top[:-1]) | (bottom[1:] != bottom[:-1]) | (gaps < -OVERLAP_TOLERANCE)
+        breaks = (np.flatnonzero(split) + 1).tolist()
+        narrow = np.flatnonzero(x1 - x0 < MIN_WIDTH).tolist()
+        wide = (np.flatnonzero(gaps > TEXT_TOLERANCE) + 1).tolist()
+        top, bottom = self._top, self._bottom
         runs = []
         for p, q in lines:
             starts = [p, *breaks[bisect_right(breaks, p) : bisect_left(breaks, q)]]
