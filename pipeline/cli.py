@@ -247,7 +247,7 @@ def schedule(
         cron_expr = cron or cfg.schedule.cron
         if not cron_expr:
             raise BadArguments('give --cron "0 2 * * *" or [schedule] cron in --config')
-        from pipeline.flows import deployment
+        from pipeline.flows import deployment, serve
 
         dep = deployment(chosen, str(db_path), settings, cron=cron_expr, name=name or cfg.schedule.name)
     except PipelineError as exc:
@@ -259,8 +259,6 @@ def schedule(
     if dry_run:
         typer.echo(json.dumps(dep.parameters, indent=2, default=str))
         return
-    from prefect import serve
-
     serve(dep)
 
 

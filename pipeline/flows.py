@@ -278,7 +278,7 @@ def _dask_runner(address: str | None, n_workers: int):
 
 
 def deployment(paths: list[str], db: str, settings: IngestSettings, cron: str, name: str = "nightly-ingest"):
-    """The ingest flow as a Prefect deployment on `cron`, ready for `prefect.serve`."""
+    """The ingest flow as a Prefect deployment on `cron`, ready for `serve`."""
     return ingest_flow.to_deployment(
         name=name,
         cron=cron,
@@ -289,3 +289,31 @@ def deployment(paths: list[str], db: str, settings: IngestSettings, cron: str, n
         },
         description="Nightly ingest of inspection documents (inspections schedule).",
     )
+
+
+def serve(dep) -> None:
+    """`prefect.serve(dep)` (until stopped), with SIGTERM stopping it as Ctrl-C does.
+
+    Prefect's runner stops itself on SIGTERM from inside the signal handler, on the event loop's
+    own thread, then exits: every stop (systemd's, `kill`) printed "coroutine 'Runner.astop' was
+    never awaited" and an asyncio traceback (Prefect 3.8). On Ctrl-C, asyncio cancels the runner's
+    task instead, which pauses the schedule, stops the polling and exits quietly: SIGTERM is
+    turned into that. If SIGINT is ignored (nohup), Prefect's own handling stays.
+    """
+    import asyncio
+    import signal
+
+    from prefect.runner import Runner
+
+    class _Runner(Runner):
+        def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
+            if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+                super().handle_sigterm(*args, **kwargs)
+            else:
+                signal.raise_signal(signal.SIGINT)
+
+    runner = _Runner(pause_on_shutdown=True)
+    runner.add_deployment(dep)
+    print(f"serving deployment {dep.flow_name}/{dep.name}: polling for its scheduled runs (Ctrl-C or SIGTERM stops)")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(runner.start())
