@@ -25,8 +25,12 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import signal
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from pipeline.prefect_env import TemporaryServer, configure_prefect, quiet_drain_notices
@@ -291,6 +295,10 @@ def deployment(paths: list[str], db: str, settings: IngestSettings, cron: str, n
     )
 
 
+# How long a stopping scheduler waits for its in-flight runs to record that they were stopped.
+STOP_GRACE_SECONDS = 30.0
+
+
 def serve(dep) -> None:
     """`prefect.serve(dep)` (until stopped), with SIGTERM stopping it as Ctrl-C does.
 
@@ -298,18 +306,30 @@ def serve(dep) -> None:
     own thread, then exits: every stop (systemd's, `kill`) printed "coroutine 'Runner.astop' was
     never awaited" and an asyncio traceback (Prefect 3.8). On Ctrl-C, asyncio cancels the runner's
     task instead, which pauses the schedule, stops the polling and exits quietly: SIGTERM is
-    turned into that. If SIGINT is ignored (nohup), Prefect's own handling stays.
+    turned into that. A run in progress gets the SIGTERM first and the runner waits (up to
+    STOP_GRACE_SECONDS) for it to end as `ingest` ends on SIGTERM, its row marked failed; the
+    runner alone would SIGKILL it, leaving the row 'running' until the next run. If SIGINT is
+    ignored (nohup), Prefect's own handling stays.
     """
     import asyncio
-    import signal
 
     from prefect.runner import Runner
 
     class _Runner(Runner):
+        stopping = False
+
         def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
             if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
                 super().handle_sigterm(*args, **kwargs)
-            else:
+                return
+            runs = [] if self.stopping else _child_processes()
+            self.stopping = True
+            for pid in runs:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGTERM)
+            if runs:  # the handler returns at once: the event loop goes on while the runs stop
+                threading.Thread(target=_interrupt_when_gone, args=(runs, STOP_GRACE_SECONDS), daemon=True).start()
+            else:  # nothing running, or SIGTERM twice: stop now
                 signal.raise_signal(signal.SIGINT)
 
     runner = _Runner(pause_on_shutdown=True)
@@ -317,3 +337,24 @@ def serve(dep) -> None:
     print(f"serving deployment {dep.flow_name}/{dep.name}: polling for its scheduled runs (Ctrl-C or SIGTERM stops)")
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(runner.start())
+
+
+def _child_processes() -> list[int]:
+    """This process's children (the served flow runs), from /proc; none where there is no /proc."""
+    me, found = os.getpid(), []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, IndexError, ValueError):
+                    fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+                    if int(fields[1]) == me and fields[0] != "Z":
+                        found.append(int(entry.name))
+    return found
+
+
+def _interrupt_when_gone(pids: list[int], grace: float) -> None:
+    """Once `pids` have exited (or after `grace` seconds), interrupt this process as Ctrl-C would."""
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and set(pids) & set(_child_processes()):
+        time.sleep(0.2)
+    os.kill(os.getpid(), signal.SIGINT)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -512,6 +513,17 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
+def failure_reason(exc: BaseException) -> str:
+    """What a failed run's row says: the exception's type and text; for a signal that carries only
+    its number (Prefect's TerminationSignal, in a served run), the signal's name."""
+    text = str(exc)
+    signum = getattr(exc, "signal", None)
+    if text in ("", str(signum)) and isinstance(signum, int):
+        with suppress(ValueError):
+            text = f"stopped by {signal.Signals(signum).name}"
+    return f"{type(exc).__name__}: {text}"
+
+
 @contextmanager
 def ingest_run(db: Database, paths: Sequence[str | Path]) -> Iterator[IngestSummary]:
     """Record a run in `runs` around the body: completed with its counts, or failed with the reason."""
@@ -530,7 +542,7 @@ def ingest_run(db: Database, paths: Sequence[str | Path]) -> Iterator[IngestSumm
         summary.seconds = time.perf_counter() - started
         # The database itself may be what failed; then the original error matters more.
         with suppress(Exception):
-            db.finish_run(run_id, "failed", summary.counts(), message=f"{type(exc).__name__}: {exc}")
+            db.finish_run(run_id, "failed", summary.counts(), message=failure_reason(exc))
         raise
     summary.seconds = time.perf_counter() - started
     # area_links derive from the stored areas: an unchanged rerun leaves them as they are.
