@@ -328,15 +328,21 @@ def serve(dep) -> None:
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGTERM)
             if runs:  # the handler returns at once: the event loop goes on while the runs stop
-                threading.Thread(target=_interrupt_when_gone, args=(runs, STOP_GRACE_SECONDS), daemon=True).start()
+                waiter = threading.Thread(target=_interrupt_when_gone, args=(runs, STOP_GRACE_SECONDS, served))
+                waiter.daemon = True
+                waiter.start()
             else:  # nothing running, or SIGTERM twice: stop now
                 signal.raise_signal(signal.SIGINT)
 
+    served = threading.Event()  # set once the runner has stopped: nothing left to interrupt
     runner = _Runner(pause_on_shutdown=True)
     runner.add_deployment(dep)
     print(f"serving deployment {dep.flow_name}/{dep.name}: polling for its scheduled runs (Ctrl-C or SIGTERM stops)")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(runner.start())
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(runner.start())
+    finally:
+        served.set()
 
 
 def _child_processes() -> list[int]:
@@ -352,9 +358,11 @@ def _child_processes() -> list[int]:
     return found
 
 
-def _interrupt_when_gone(pids: list[int], grace: float) -> None:
-    """Once `pids` have exited (or after `grace` seconds), interrupt this process as Ctrl-C would."""
+def _interrupt_when_gone(pids: list[int], grace: float, served: threading.Event) -> None:
+    """Once `pids` have exited (or after `grace` seconds), interrupt this process as Ctrl-C would,
+    unless the runner has stopped meanwhile (a second SIGTERM)."""
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and set(pids) & set(_child_processes()):
+    while time.monotonic() < deadline and not served.is_set() and set(pids) & set(_child_processes()):
         time.sleep(0.2)
-    os.kill(os.getpid(), signal.SIGINT)
+    if not served.is_set():
+        os.kill(os.getpid(), signal.SIGINT)
