@@ -15,7 +15,10 @@ What it measures (README.md, "Benchmark", has a table from this machine):
   CLI end to end in a subprocess (with and without Prefect); the parser pool's first start;
 - the cost of Prefect: run_flow vs run_ingest on the whole archive, each above its own start-up;
 - a second run over the unchanged archive, as a ratio of the first (same database);
-- workers=1 vs workers=2 (speed-up above start-up);
+- workers=1 vs workers=2 (speed-up above start-up), on the archive of N per format and on 10 x N:
+  at N = 30 a run is under a second and its fixed per-run costs (the pool's second cold worker, the
+  last load, lineage, the checkpoint on close, the snapshot) weigh on the ratio; 10 x N shows the
+  speed-up a long run gets;
 - peak memory of an ingest of N and of 10 x N documents per format, each in a fresh process.
 
 "pages" are the pages of the PDF rendering of the same text, for every format (DOCX and text
@@ -121,6 +124,21 @@ class Bench:
         db = self.fresh_db()
         return timed(lambda: run_flow([str(p) for p in paths], db, IngestSettings(workers=workers)))
 
+    def workers_x10(self, x10: Path, total: int, empty_s: float, rounds: int) -> dict[str, Any]:
+        """workers=1 and workers=2 taking turns over the 10 x N archive, each on a fresh database;
+        seconds above the empty ingest's `empty_s`, medians of `rounds`."""
+        dirs = [x10 / fmt for fmt in A.FORMATS]
+        self.log(f"workers at 10 x N ({total} documents): 1 and 2, x {rounds}")
+        one, two = [], []
+        for _ in range(rounds):
+            for workers, times in ((1, one), (2, two)):
+                seconds, summary = self.ingest(dirs, workers=workers)
+                check(summary, total, f"10 x N, workers={workers}")
+                times.append(seconds)
+        one_s, two_s = median(one) - empty_s, median(two) - empty_s
+        return {"docs": total, "workers_1_s": one_s, "workers_2_s": two_s, "speedup": one_s / two_s,
+                "samples_1": one, "samples_2": two}  # fmt: skip
+
     def cli(self, empty: Path, prefect: bool) -> float:
         exe = Path(sys.executable).with_name("inspections")
         cmd = [str(exe), "ingest", str(empty), "--db", self.fresh_db()] + ([] if prefect else ["--no-prefect"])
@@ -188,7 +206,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         dirs = {fmt: folder / fmt for fmt in A.FORMATS}
         files = {fmt: [folder / f["file"] for f in manifest["formats"][fmt]] for fmt in A.FORMATS}
         pages = {fmt: sum(f["pages"] for f in manifest["formats"][fmt]) for fmt in A.FORMATS}
-        x10 = None if args.quick else A.ensure_copies(folder, manifest, 10)
+        x10 = A.ensure_copies(folder, manifest, 10) if args.x10 else None
         result["archive"] = {
             "path": str(folder),
             "key": manifest["key"],
@@ -336,6 +354,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "workers_1_s": plain_above,
             "workers_2_s": two_above,
             "speedup": plain_above / two_above,
+            "x10": None if x10 is None else b.workers_x10(x10, 10 * total, plain_empty, 1 if quick_mode else 2),
         }
 
         # -- memory -------------------------------------------------------------------------------
@@ -345,7 +364,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             b.log(f"memory: fresh process, {10 * n} per format")
             memory["10xN"] = {"docs_per_format": 10 * n, **b.memrun([x10 / fmt for fmt in A.FORMATS])}
         else:
-            memory["10xN"] = None  # skipped with --quick
+            memory["10xN"] = None  # skipped with --quick (unless --x10)
         result["memory"] = memory
 
     result["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -362,6 +381,16 @@ def _f(x: float | None, digits: int = 2) -> str:
     if abs(x) >= 100:
         return f"{x:,.0f}"
     return f"{x:.{digits}f}"
+
+
+def _x10_rows(x10: dict[str, Any] | None) -> list[str]:
+    if not x10:
+        return ["| at 10 x N: skipped (--quick) | |"]
+    return [
+        f"| at 10 x N ({x10['docs']} documents): workers=1, s | {_f(x10['workers_1_s'])} |",
+        f"| at 10 x N: workers=2, s | {_f(x10['workers_2_s'])} |",
+        f"| at 10 x N: speed-up workers=2 over workers=1 | {x10['speedup']:.2f}x |",
+    ]
 
 
 def table(r: dict[str, Any]) -> str:
@@ -437,6 +466,7 @@ def table(r: dict[str, Any]) -> str:
         f"| second run / first run (wall) | {sr['ratio_second_over_first']:.3f} |",
         f"| workers=2, s | {_f(w['workers_2_s'])} |",
         f"| speed-up workers=2 over workers=1 | {w['speedup']:.2f}x |",
+        *_x10_rows(w.get("x10")),
         "",
         "Peak memory of an ingest in a fresh process (run_ingest, workers=1, all three formats)",
         "",
@@ -465,8 +495,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(ROOT / "outputs" / "bench.json"), help="JSON results file")
     ap.add_argument("--archive", default=None, help="archive folder (default outputs/bench-archive/<N>)")
     ap.add_argument("--repeats", type=int, default=None, help="repeats per measure (default 3; 1 with --quick)")
-    ap.add_argument("--quick", action="store_true", help="small N, no 10xN memory run, 1 repeat (for tests)")
+    ap.add_argument("--quick", action="store_true", help="small N, no 10xN runs, 1 repeat (for tests)")
+    ap.add_argument(
+        "--x10",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also run 10 x N documents per format (memory, workers); default: on, off with --quick",
+    )
     args = ap.parse_args(argv)
+    if args.x10 is None:
+        args.x10 = not args.quick
     if args.n is not None and args.n < 1:
         ap.error("--n must be at least 1")
     if args.repeats is not None and args.repeats < 1:

@@ -85,11 +85,13 @@ def prefect_home(request) -> Path:
 
 
 def test_quick_benchmark_runs_end_to_end_and_reports_every_field(tmp_path, prefect_home):
+    """--quick with --x10 (at N = 2: 20 documents per format), so that the 10 x N runs are covered too."""
     out = tmp_path / "bench.json"
     env = {**os.environ, "INSPECTIONS_PREFECT_HOME": str(prefect_home)}
     env.pop("PREFECT_HOME", None)
+    args = ["--quick", "--n", "2", "--x10", "--archive", str(tmp_path / "archive"), "--out", str(out)]
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--quick", "--archive", str(tmp_path / "archive"), "--out", str(out)],
+        [sys.executable, "-m", "bench.run", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -124,9 +126,13 @@ def test_quick_benchmark_runs_end_to_end_and_reports_every_field(tmp_path, prefe
     assert set(r["memory"]["N"]) >= MEMORY_FIELDS
     assert r["memory"]["N"]["docs"] == 3 * r["n"] and r["memory"]["N"]["failed"] == 0
     assert _positive(r["memory"]["N"]["peak_rss_self_mb"])
-    assert r["memory"]["10xN"] is None  # skipped with --quick
+    x10 = r["memory"]["10xN"]
+    assert x10["docs"] == 30 * r["n"] and x10["failed"] == 0 and _positive(x10["peak_rss_self_mb"])
+    w10 = r["workers"]["x10"]
+    assert w10["docs"] == 30 * r["n"] and len(w10["samples_1"]) == len(w10["samples_2"]) == 1
+    assert all(_positive(x) for x in w10["samples_1"] + w10["samples_2"]) and math.isfinite(w10["speedup"])
 
     # The table is printed with every section.
     sections = ("| format |", "Where the pipeline's time goes", "Fixed start-up", "cost of Prefect", "second run")
-    for heading in (*sections, "speed-up", "Peak memory"):
+    for heading in (*sections, "speed-up", "at 10 x N: speed-up", "Peak memory"):
         assert heading in proc.stdout
