@@ -364,7 +364,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             b.log(f"memory: fresh process, {10 * n} per format")
             memory["10xN"] = {"docs_per_format": 10 * n, **b.memrun([x10 / fmt for fmt in A.FORMATS])}
         else:
-            memory["10xN"] = None  # skipped with --quick (unless --x10)
+            memory["10xN"] = None  # --no-x10 (the default with --quick)
         result["memory"] = memory
 
     result["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -385,7 +385,7 @@ def _f(x: float | None, digits: int = 2) -> str:
 
 def _x10_rows(x10: dict[str, Any] | None) -> list[str]:
     if not x10:
-        return ["| at 10 x N: skipped (--quick) | |"]
+        return ["| at 10 x N: skipped (--no-x10, the default with --quick) | |"]
     return [
         f"| at 10 x N ({x10['docs']} documents): workers=1, s | {_f(x10['workers_1_s'])} |",
         f"| at 10 x N: workers=2, s | {_f(x10['workers_2_s'])} |",
@@ -477,7 +477,7 @@ def table(r: dict[str, Any]) -> str:
     for key in ("N", "10xN"):
         mm = r["memory"].get(key)
         if not mm:
-            out.append(f"| {key}: skipped (--quick) | | | | | | | |")
+            out.append(f"| {key}: skipped (--no-x10, the default with --quick) | | | | | | | |")
             continue
         docs = mm["docs"]
         out.append(
