@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -172,15 +173,15 @@ class Database:
 
         Records the files' digest in SCHEMA_STATE, for `ensure_schema`.
         """
-        return self._apply_schema(_schema_sources())
+        return self._apply_schema(*_schema())
 
-    def _apply_schema(self, sources: list[tuple[str, str]]) -> list[str]:
+    def _apply_schema(self, sources: list[tuple[str, str]], digest: str) -> list[str]:
         with self.transaction():
             for _, sql in sources:
                 self._run(sql)
             self._run(f"CREATE TABLE IF NOT EXISTS {SCHEMA_STATE} (digest VARCHAR NOT NULL)")
             self._run(f"DELETE FROM {SCHEMA_STATE}")
-            self._run(f"INSERT INTO {SCHEMA_STATE} VALUES (?)", [_schema_digest(sources)])
+            self._run(f"INSERT INTO {SCHEMA_STATE} VALUES (?)", [digest])
         return [name for name, _ in sources]
 
     def ensure_schema(self) -> bool:
@@ -192,10 +193,10 @@ class Database:
                 stored = self._con.execute(f"SELECT digest FROM {SCHEMA_STATE}").fetchall()
             except duckdb.CatalogException:  # a database made before SCHEMA_STATE, or a new one
                 stored = []
-        sources = _schema_sources()
-        if stored == [(_schema_digest(sources),)]:
+        sources, digest = _schema()
+        if stored == [(digest,)]:
             return False
-        self._apply_schema(sources)
+        self._apply_schema(sources, digest)
         self.schema_applied = True
         return True
 
@@ -284,25 +285,30 @@ class Database:
                 [run_id, [d for d, _ in pairs], [p for _, p in pairs]],
             )
 
-    def path_stats(self) -> dict[str, tuple[str, int | None, int | None]]:
-        """path -> (doc_id, size_bytes, mtime_ns) as last seen: the cheap unchanged-file check."""
-        rows = self._fetchall("SELECT path, doc_id, size_bytes, mtime_ns FROM document_paths")
-        return {path: (doc_id, size, mtime) for path, doc_id, size, mtime in rows}
+    def path_stats(self) -> dict[str, tuple[str, int | None, int | None, str | None]]:
+        """path -> (doc_id, size_bytes, mtime_ns, extractor_version) as last seen: the cheap
+        unchanged-file check, with the stored document's version (None if it has no row), so that
+        an unchanged rerun needs no `known_versions` query."""
+        rows = self._fetchall(
+            "SELECT p.path, p.doc_id, p.size_bytes, p.mtime_ns, d.extractor_version "
+            "FROM document_paths p LEFT JOIN documents d USING (doc_id)"
+        )
+        return {path: (doc_id, size, mtime, version) for path, doc_id, size, mtime, version in rows}
 
-    def last_run_status(self) -> str | None:
-        """The status of the most recent run (None before the first)."""
-        rows = self._fetchall("SELECT status FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1")
-        return rows[0][0] if rows else None
-
-    def interrupt_stale_runs(self) -> int:
-        """Mark runs left 'running' by a killed process as 'interrupted' (their batches either committed or not)."""
-        n = self._fetchall("SELECT count(*) FROM runs WHERE status = 'running'")[0][0]
-        if n:
+    def close_stale_runs(self) -> bool:
+        """Mark runs left 'running' by a killed process as 'interrupted' (their batches either
+        committed or not); return whether the most recent run did not complete (killed, failed or
+        interrupted). One query when there is nothing to mark: it runs at the start of every run."""
+        running, last = self._fetchall(
+            "SELECT (SELECT count(*) FROM runs WHERE status = 'running'), "
+            "(SELECT status FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1)"
+        )[0]
+        if running:
             self._execute(
                 "UPDATE runs SET status = 'interrupted', message = 'the process ended before the run finished' "
                 "WHERE status = 'running'"
             )
-        return n
+        return last not in (None, "completed")
 
     def upsert_paths(self, rows: list[dict[str, Any]]) -> int:
         """Add (doc_id, path) rows; a pair already stored only gets its last_seen_run and file stats updated."""
@@ -484,17 +490,19 @@ def snapshot_path(path: Path | str) -> Path:
     return path.with_name(path.stem + ".snapshot" + path.suffix)
 
 
-def _schema_sources() -> list[tuple[str, str]]:
-    """("schema/001_x.sql", its SQL) for every schema file, then every view file, in name order."""
+@cache
+def _schema() -> tuple[list[tuple[str, str]], str]:
+    """The schema and view files, ("schema/001_x.sql", its SQL) in name order, and their digest.
+
+    Read once per process (every run opens the database and compares the digest: reading and
+    hashing the ~20 files each time cost ~1 ms of every unchanged rerun's ~40).
+    """
     files = sorted(SCHEMA_DIR.glob("*.sql")) + sorted(VIEWS_DIR.glob("*.sql"))
-    return [(f"{f.parent.name}/{f.name}", f.read_text(encoding="utf-8")) for f in files]
-
-
-def _schema_digest(sources: Sequence[tuple[str, str]]) -> str:
+    sources = [(f"{f.parent.name}/{f.name}", f.read_text(encoding="utf-8")) for f in files]
     h = hashlib.sha256()
     for name, sql in sources:
         h.update(f"{name}\0{sql}\0".encode())
-    return h.hexdigest()
+    return sources, h.hexdigest()
 
 
 def publish_snapshot(path: Path | str) -> Path:
