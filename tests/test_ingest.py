@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -194,6 +195,7 @@ def test_same_content_under_two_names_is_one_document_with_two_paths(letters, db
 
 def test_a_new_extractor_version_re_extracts_and_keeps_first_seen(letters, db_path, monkeypatch):
     run_ingest([letters], db_path)
+    assert query(db_path, "SELECT DISTINCT extractor_version FROM documents").rows == [(ingest.EXTRACTOR_VERSION,)]
     before = snapshot(db_path)
     monkeypatch.setattr(ingest, "EXTRACTOR_VERSION", "999.0")
     kept = run_ingest([letters], db_path)  # without --reprocess, stored documents are kept as they are
@@ -204,6 +206,27 @@ def test_a_new_extractor_version_re_extracts_and_keeps_first_seen(letters, db_pa
     assert {t: len(r) for t, r in after.items()} == {t: len(r) for t, r in before.items()}
     first, *_ = runs(db_path)
     assert query(db_path, "SELECT DISTINCT first_seen_run FROM documents").rows == [(first["run_id"],)]
+
+
+def test_the_extractor_version_changes_with_any_rule_or_code_edit_and_only_then(tmp_path):
+    """A digest of the extractor code, rule files and schemas: `--reprocess` after an upgrade that
+    changed any of them re-extracts; the same files give the same version."""
+    import extractors
+
+    root = Path(extractors.__file__).resolve().parent.parent
+    for sub in ("extractors", "schemas"):
+        shutil.copytree(root / sub, tmp_path / sub, ignore=shutil.ignore_patterns("__pycache__"))
+    assert re.fullmatch(rf"{re.escape(extractors.RELEASE)}\+[0-9a-f]{{12}}", extractors.EXTRACTOR_VERSION)
+    assert extractors.extractor_version(tmp_path) == extractors.EXTRACTOR_VERSION
+    cues = tmp_path / "extractors" / "rules" / "cues.jsonl"
+    cues.write_bytes(cues.read_bytes() + b"\n")
+    edited = extractors.extractor_version(tmp_path)
+    assert edited != extractors.EXTRACTOR_VERSION
+    (tmp_path / "extractors" / "NOTES.md").write_text("not a source")  # other files do not count
+    assert extractors.extractor_version(tmp_path) == edited
+    reader = tmp_path / "extractors" / "readers" / "text.py"
+    reader.write_text(reader.read_text() + "\n# a comment is an edit too\n")
+    assert extractors.extractor_version(tmp_path) not in (edited, extractors.EXTRACTOR_VERSION)
 
 
 def test_real_corpus_texts_load_with_quotable_provenance(corpus_texts, db_path):
