@@ -9,9 +9,10 @@ What it measures (README.md, "Benchmark", has a table from this machine):
   on the same files (bench/floors.py: read only, one process, one pass: the text floor's tokenizer
   cache starts empty, as the pipeline's fresh parser process does; the warm-cache floor of a reused
   tokenizer is reported beside it); the ratio pipeline/floor; and where
-  the pipeline's time goes (the project's reader, then extraction, in process); the same
-  throughput over 10 x N documents per format, where what each run pays once and an empty ingest
-  does not (the worker's fork and cold caches, the last load, lineage, the checkpoint) weighs a tenth;
+  the pipeline's time goes (the project's reader, then extraction, in process). Not at 10 x N:
+  its documents are ten copies of each of the N, so spaCy's tokenizer cache, cold at a document's
+  first copy, is warm for the other nine, in the text floor (3.5 -> 1.5 ms a letter) and in the
+  pipeline's extraction, and the ratios measure the copies, not an archive;
 - the fixed start-up: an ingest of an empty folder through run_ingest, through the Prefect flow
   (first run in the process, which starts Prefect's temporary server, and later runs), and the
   CLI end to end in a subprocess (with and without Prefect); the parser pool's first start;
@@ -150,37 +151,6 @@ class Bench:
                 "first_wall_s": median(one), "second_wall_s": median(second),
                 "ratio_second_over_first": median(second) / median(one),
                 "samples_1": one, "samples_2": two, "samples_second": second}  # fmt: skip
-
-    def formats_x10(self, x10: Path, pages: dict[str, int], empty: list[float], rounds: int) -> dict[str, Any]:
-        """Per format, the floor and the pipeline (run_ingest, workers=1, fresh database) over the
-        10 x N copies, taking turns, `rounds` of each: the throughput of runs long enough that what a
-        run pays once and an empty ingest does not (a worker's fork and cold caches, the last batch's
-        load, lineage and the checkpoint of the tables written: ~60 ms) weighs a tenth as much as at
-        N. Ratios as at N: of medians, and of the fastest passes (above the fastest empty ingest)."""
-        from bench import floors
-
-        out: dict[str, Any] = {}
-        for fmt in A.FORMATS:
-            files = sorted((x10 / fmt).glob(f"*.{fmt}"))
-            self.log(f"{fmt} at 10 x N: floor and pipeline, {len(files)} documents x {rounds}")
-            floors.warm_up(fmt, files[0])
-            floor_s, pipe_s = [], []
-            for _ in range(rounds):
-                floor_s.append(floors.floor_seconds(fmt, files))
-                seconds, summary = self.ingest([x10 / fmt])
-                check(summary, len(files), f"{fmt} pipeline at 10 x N")
-                pipe_s.append(seconds)
-            f_s, p_s = median(floor_s), max(median(pipe_s) - median(empty), 1e-9)
-            ratio, fastest = f_s / p_s, min(floor_s) / max(min(pipe_s) - min(empty), 1e-9)
-            out[fmt] = {
-                "docs": len(files), "pages": pages[fmt], "floor_s": f_s, "pipeline_s": p_s,
-                "pipeline_docs_per_s": len(files) / p_s, "pipeline_pages_per_s": pages[fmt] / p_s,
-                "floor_docs_per_s": len(files) / f_s, "floor_pages_per_s": pages[fmt] / f_s,
-                "ratio": ratio, "ratio_fastest": fastest, "target": TARGETS[fmt],
-                "meets_target": min(ratio, fastest) >= TARGETS[fmt],
-                "samples_floor": floor_s, "samples_pipeline": pipe_s,
-            }  # fmt: skip
-        return out
 
     def cli(self, empty: Path, prefect: bool) -> float:
         exe = Path(sys.executable).with_name("inspections")
@@ -347,14 +317,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             }
         result["formats"] = per_format
         result["passes"] = {"floors": floor_reps, "pipelines": pipe_reps}
-        # The same at 10 x N (--x10): 3 rounds (~40 s at N=30), 1 with --quick.
-        result["formats_x10"] = (
-            None
-            if x10 is None
-            else b.formats_x10(
-                x10, {fmt: 10 * pages[fmt] for fmt in A.FORMATS}, samples["run_ingest_empty"], 1 if quick_mode else 3
-            )
-        )
 
         # -- whole archive: Prefect cost, second run, workers ------------------------------------
         all_dirs = [dirs[fmt] for fmt in A.FORMATS]
@@ -446,25 +408,6 @@ def _x10_rows(x10: dict[str, Any] | None) -> list[str]:
     ]
 
 
-def _formats_x10_rows(fx: dict[str, Any] | None) -> list[str]:
-    if not fx:
-        return ["Throughput at 10 x N: skipped (--no-x10, the default with --quick)"]
-    out = [
-        "Throughput at 10 x N (the same measure over the 10 x N copies: what each run pays once weighs a tenth)",
-        "",
-        "| format | docs | pages | pipeline docs/s | pipeline pages/s | floor docs/s | floor pages/s "
-        "| pipeline / floor (medians) | (fastest passes) | target | met (both) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for fmt, f in fx.items():
-        out.append(
-            f"| {fmt} | {f['docs']} | {f['pages']} | {_f(f['pipeline_docs_per_s'])} | {_f(f['pipeline_pages_per_s'])} "
-            f"| {_f(f['floor_docs_per_s'])} | {_f(f['floor_pages_per_s'])} | {f['ratio']:.3f} "
-            f"| {f['ratio_fastest']:.3f} | >= {f['target']} | {'yes' if f['meets_target'] else 'no'} |"
-        )
-    return out
-
-
 def table(r: dict[str, Any]) -> str:
     """The results as Markdown tables (printed, and pasted into README.md)."""
     m = r["machine"]
@@ -493,7 +436,6 @@ def table(r: dict[str, Any]) -> str:
             f"| {'yes' if f['meets_target'] else 'no'} | {_f(f['docs'] / f['floor_warm_s'])} "
             f"| {f['ratio_warm_floor']:.3f} |"
         )
-    out += ["", *_formats_x10_rows(r.get("formats_x10"))]
     out += [
         "",
         "Where the pipeline's time goes (same files, in process: no worker, no rows, no database)",
