@@ -30,14 +30,6 @@ from extractors.readers.docx import read_docx  # noqa: F401
 from extractors.readers.pdf import read_pdf  # noqa: F401
 from pipeline import rows, workers  # noqa: F401 (workers: the worker's own code, and through it duckdb and pyarrow)
 
-# The collector's thresholds in the server and so in every worker it forks (Python's default is
-# (700, 10, 10)). A parse allocates tens of thousands of short-lived containers (lines, segments,
-# spans, row dicts) and almost none of them in cycles; at 700 a young collection runs every few
-# hundred of them. At 20,000 the worker collects ~30x less often and holds at most that many
-# more objects (a few MB under its RLIMIT_AS). Parsing the 30 bench PDFs in one process: 0.376 ->
-# 0.364 s, txt 0.152 -> 0.149, docx 0.202 -> 0.194 (means of 3 cold passes each).
-WORKER_GC_THRESHOLD = (20_000, 20, 100)
-
 WARM_UP_LETTER = """\
 Ofsted
 Piccadilly Gate
@@ -80,4 +72,3 @@ def warm_up() -> None:
 
 warm_up()
 gc.freeze()
-gc.set_threshold(*WORKER_GC_THRESHOLD)
