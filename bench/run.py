@@ -127,6 +127,17 @@ class Bench:
         db = self.fresh_db()
         return timed(lambda: run_flow([str(p) for p in paths], db, IngestSettings(workers=workers)))
 
+    def first_and_rerun(self, dirs: list[Path], total: int, what: str) -> tuple[float, float]:
+        """An ingest (workers=1) into a fresh database, then a second over the unchanged files into
+        the same one: both wall times; the second must find every document unchanged."""
+        db = self.fresh_db()
+        first_s, summary = self.ingest(dirs, db=db)
+        check(summary, total, what)
+        second_s, summary = self.ingest(dirs, db=db)
+        if summary.n_unchanged != total:
+            raise RuntimeError(f"{what}, second run: {summary.n_unchanged} of {total} documents unchanged")
+        return first_s, second_s
+
     def workers_x10(self, x10: Path, total: int, empty_s: float, rounds: int) -> dict[str, Any]:
         """workers=1 and workers=2 taking turns over the 10 x N archive, each on a fresh database;
         seconds above the empty ingest's `empty_s`, medians of `rounds`. After each workers=1 run, a
@@ -135,14 +146,9 @@ class Bench:
         self.log(f"workers at 10 x N ({total} documents): 1 and 2, and a second run, x {rounds}")
         one, two, second = [], [], []
         for _ in range(rounds):
-            db = self.fresh_db()
-            seconds, summary = self.ingest(dirs, db=db)
-            check(summary, total, "10 x N, workers=1")
-            one.append(seconds)
-            seconds, summary = self.ingest(dirs, db=db)
-            if summary.n_unchanged != total:
-                raise RuntimeError(f"10 x N second run: {summary.n_unchanged} of {total} documents unchanged")
-            second.append(seconds)
+            first_s, second_s = self.first_and_rerun(dirs, total, "10 x N")
+            one.append(first_s)
+            second.append(second_s)
             seconds, summary = self.ingest(dirs, workers=2)
             check(summary, total, "10 x N, workers=2")
             two.append(seconds)
@@ -329,14 +335,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         b.log(f"whole archive ({total} documents): plain loop, second run, flow, 2 workers, x {rounds}")
         plain, second, flowed, two = [], [], [], []
         for _ in range(rounds):
-            db = b.fresh_db()
-            seconds, summary = b.ingest(all_dirs, db=db)
-            check(summary, total, "plain loop")
-            plain.append(seconds)
-            seconds, summary = b.ingest(all_dirs, db=db)
-            if summary.n_unchanged != total:
-                raise RuntimeError(f"second run: {summary.n_unchanged} of {total} documents unchanged")
-            second.append(seconds)
+            first_s, second_s = b.first_and_rerun(all_dirs, total, "plain loop")
+            plain.append(first_s)
+            second.append(second_s)
             seconds, summary = b.flow(all_dirs)
             check(summary, total, "flow")
             flowed.append(seconds)
