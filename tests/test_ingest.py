@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -227,6 +228,31 @@ def test_the_extractor_version_changes_with_any_rule_or_code_edit_and_only_then(
     reader = tmp_path / "extractors" / "readers" / "text.py"
     reader.write_text(reader.read_text() + "\n# a comment is an edit too\n")
     assert extractors.extractor_version(tmp_path) not in (edited, extractors.EXTRACTOR_VERSION)
+
+
+def test_a_run_keeps_the_collector_off_older_objects_and_hands_them_back(letters, db_path, monkeypatch):
+    """During a run the objects that existed before it are frozen (a full collection does not walk
+    them); afterwards they are unfrozen. A caller's own freeze is left as it is."""
+    assert gc.get_freeze_count() == 0
+    during: list[int] = []
+    load = ingest.load_batch
+
+    def watched(*args, **kwargs):
+        during.append(gc.get_freeze_count())
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "load_batch", watched)
+    run_ingest([letters], db_path)
+    assert during and all(n > 0 for n in during)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with ingest.old_objects_left_alone():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_real_corpus_texts_load_with_quotable_provenance(corpus_texts, db_path):
