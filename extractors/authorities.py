@@ -20,7 +20,9 @@ from extractors.rules import Authority, LaTable, MetadataRules, ProviderRule, la
 _TOKEN = re.compile(r"[A-Za-z0-9]+|&")
 # Words that may follow a place name inside a council's printed name ("Tameside metropolitan
 # borough", "City of Bradford Metropolitan Borough Council"): part of the name as printed.
-_COUNCIL_TAIL = re.compile(r"(?:[ \t]*\n?[ \t]*(?<=\s)(?:Metropolitan|Borough|District|City|County|Council)\b)+", re.I)
+_COUNCIL_TAIL = re.compile(
+    r"(?:[ \t]+(?:Metropolitan|Borough|District|City|County|Council)\b)*(?:[ \t]*\n[ \t]*Council\b)?", re.I
+)  # "Metropolitan Borough of Barnsley\nCouncil": a heading broken before its last word
 
 
 @dataclass(frozen=True)

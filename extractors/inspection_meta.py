@@ -36,7 +36,10 @@ DATE_RANGE = re.compile(
 MAX_INSPECTION_DAYS = 62  # a longer "range" is two dates that are not one inspection's
 # A person's name as Ofsted prints it: two to four capitalised words (initials allowed), a title
 # optional; never the words of a job title that follows it ("Her Majesty's Inspector", "HMI").
-_WORD = r"[A-Z][A-Za-z’'\-]+"
+# Hyphens as PDFs deliver them: "-", soft hyphen, U+2010/2011, and U+FFFE (what PDFium gives a hyphen it
+# took for a line-end one): "Thomson-Jones".
+_HYPHENS = "\u00ad\u2010\u2011\ufffe"
+_WORD = rf"[A-Z][A-Za-z’'\-{_HYPHENS}]+"
 NAME = (
     r"(?P<name>(?!(?:Her|His|Ofsted|Care|Quality|Commission|CQC|Inspection|Team|The)\b)"
     rf"(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+)?{_WORD}"
@@ -112,6 +115,7 @@ def find_lead_inspector(text: str, rules: MetadataRules, opening_end: int) -> Fo
         m = _rx(rule.pattern.replace(NAME_SLOT, NAME)).search(text, 0, end)
         if m:
             name = _TITLE_WORD.sub("", m.group("name")).strip()
+            name = re.sub(f"[{_HYPHENS}]", "-", name)
             return Found(name, m.start("name"), m.end("name"), rule.id)
     return None
 

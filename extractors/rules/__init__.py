@@ -139,7 +139,7 @@ def name_tokens(text: str) -> list[str]:
     "St. Helens" and "St Helens", "Telford & Wrekin" and "Telford and Wrekin", "Stoke-on-Trent"
     and "Stoke on Trent" give the same words.
     """
-    low = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    low = unicodedata.normalize("NFKD", text).lower()  # "é" -> "e" + accent; other marks separate words
     return ["and" if t == "&" else t for t in _NAME_TOKEN.findall(low)]
 
 
