@@ -223,7 +223,9 @@ def _title(
     elif views is not None and rule == "title.report":
         i = views.index(v)
         nxt = views[i + 1].text if i + 1 < len(views) else ""
-        wraps = text.rstrip().endswith(("and", ",")) or (len(nxt.split()) <= 3 and not re.search(r"\d{2}", nxt))
+        # "... Local Safeguarding Children\nBoard": a last word or two wrapped (but not the council's name under it)
+        short = len(nxt.split()) <= 2 and not re.search(r"\d", nxt) and not default_index().find(nxt)
+        wraps = text.rstrip().endswith(("and", ",")) or short
         if nxt and wraps and not re.search(rules.title_stop, nxt[:20]):
             cut = re.search(rules.title_stop, nxt)
             text += " " + (nxt[: cut.start()] if cut else nxt)

@@ -199,6 +199,30 @@ def test_the_provider_is_read_where_ofsted_prints_it(text, provider, rule):
     assert (found.resolved.authority.name, found.rule) == (provider, rule)
 
 
+@pytest.mark.parametrize(
+    "text, provider, framework",
+    [
+        (
+            "Inspection of safeguarding and looked after children services\nLondon Borough of Bromley\n"
+            "Inspection dates: 30 July – 10 August 2012\nReporting inspector: Jane Smith HMI\n",
+            "Bromley",
+            "slac",
+        ),
+        (
+            "Inspection of local authority arrangements for the protection of children\nDurham County Council\n"
+            "Inspection dates: 3 – 14 September 2012\nLead inspector: Jane Smith HMI\n",
+            "Durham",
+            "child_protection_2012",
+        ),
+    ],
+)
+def test_a_2012_report_names_its_council_on_the_line_under_its_title(text, provider, framework):
+    rec = record(text)
+    assert (rec.provider, rec.metadata_provenance["provider"].rule) == (provider, "provider.line_after_title")
+    assert (rec.framework, rec.inspection_kind, rec.lead_inspector) == (framework, "full", "Jane Smith")
+    assert rec.title == text.split("\n")[0] and rec.inspection_start.startswith("2012-")
+
+
 def test_a_letter_without_subject_line_falls_back_to_the_council_in_its_address():
     rec = record(
         "Ofsted\nPiccadilly Gate\nStore Street\nManchester\nM1 2WD\n\n14 November 2018\n\nMs A Person\n"
