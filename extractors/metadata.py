@@ -639,6 +639,8 @@ def extract_metadata(analysis: Analysis) -> Metadata:
     inspectorate = None if doc_type is DocType.ANNUAL_REPORT else find_inspectorate(title_text or "", opening)
     if inspectorate is None and doc_type in _INSPECTION_TYPES:
         inspectorate = find_inspectorate("", doc.text)
+    if framed is not None and framed[0].inspectorate:  # area SEND: Ofsted and the CQC inspect jointly
+        inspectorate = framed[0].inspectorate
     # A council's inspection covers all its children's services: no unit inside it to name.
     service_area = None if framework else find_service_area(title_text, opening_views, provider.printed)
     return Metadata(

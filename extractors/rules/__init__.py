@@ -335,6 +335,7 @@ class FrameworkRule(BaseModel):
     framework: str
     kind: str
     doc_type: DocType
+    inspectorate: str | None = None  # a joint inspection's inspectorates, when the document names them all
     where: Literal["head", "letter"]
     patterns: list[str] = Field(min_length=1)
     head_requires: list[str] = Field(default_factory=list)
