@@ -620,7 +620,11 @@ def extract_metadata(analysis: Analysis) -> Metadata:
         at = title.start if rule.where == "letter" and title is not None else 0
         note("framework", at + found.start, at + found.end, found.rule)
         if kind is not None:
-            note("inspection_kind", at + found.start, at + found.end, found.rule + (".duration" if days else ""))
+            by_duration = rule.kind == "by_duration"  # read from the inspection dates: point at them
+            if by_duration and dates is not None:
+                note("inspection_kind", dates.start, dates.end, found.rule + ".duration")
+            else:
+                note("inspection_kind", at + found.start, at + found.end, found.rule)
 
     focus = topics = None
     if framework in ("focused_visit", "monitoring_visit"):

@@ -581,3 +581,16 @@ def test_the_new_metadata_is_flattened_into_the_documents_row():
     fields = {p["field"]: p for p in row["metadata_provenance"]}
     assert fields["provider"]["rule"] == "provider.letter_subject"
     assert doc.text[fields["provider"]["char_start"] : fields["provider"]["char_end"]] == "Borough of Poole"
+
+
+def test_a_kind_read_from_the_dates_points_at_the_dates():
+    text = (
+        "Inspection of Dorset local authority children’s services Inspection dates: 17 March to 21 March 2025\n"
+        "Lead inspector: Sarah Canto, His Majesty’s Inspector\nJudgement\tGrade\nOverall effectiveness\tOutstanding\n"
+    )
+    doc = read_bytes(text.encode(), "case.txt")
+    rec = extract_record(doc)
+    assert (rec.framework, rec.inspection_kind, rec.doc_type.value) == ("ilacs", "short", "inspection_report")
+    kind = rec.metadata_provenance["inspection_kind"]
+    assert (kind.rule, doc.text[kind.start : kind.end]) == ("framework.ilacs.duration", "17 March to 21 March 2025")
+    assert rec.metadata_provenance["framework"].rule == "framework.ilacs"
