@@ -160,7 +160,7 @@ _META_COLUMNS = (
 
 
 def _metadata(record: ExtractionRecord, warnings: list[str]) -> dict[str, Any]:
-    """The documents columns of the record's extra metadata (schema/013_documents_metadata.sql)."""
+    """The documents columns of the record's extra metadata (schema/014_documents_metadata.sql)."""
     out: dict[str, Any] = {k: getattr(record, k) for k in _META_COLUMNS}
     for key in ("inspection_start", "inspection_end"):
         value = getattr(record, key)
