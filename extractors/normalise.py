@@ -36,9 +36,9 @@ _BREAKING_HINTS = (_H_HEADING, _H_BULLET, _H_ROW)  # lines that never continue a
 
 # Glyphs that start a bullet: ASCII dashes and stars, typographic bullets, Wingdings/Symbol
 # private-use glyphs (U+F0B7 and friends) and arrows/ticks Word uses for list levels.
-BULLET_GLYPHS = "-–—•·∙◦▪▫●○■□◼◻◆◇►▶➢➤✓✔*\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf02d\uf0be"
+BULLET_GLYPHS = "-–—•·∙◦▪▫●○■□◼◻◆◇►▶➢➤✓✔−*\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf02d\uf0be"
 _GLYPH = r"([" + re.escape(BULLET_GLYPHS) + r"]|o(?=\s)|\(cid:\d{1,5}\))\s*(?=\S)"
-_NUMBERED = r"(\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])(?:\s+(?=\S)|(?=[A-Z][a-z]))"
+_NUMBERED = r"(\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)])(?:\s+(?=\S)|(?=[A-Z][a-z]))"
 _SECTION_NO = r"\d{1,2}(?:\.\d{1,2}){1,3}\s"
 # One pass, tried in order: a section number ("3.2.1 ") is no bullet; then a glyph; then a number.
 _BULLET = re.compile(r"\s*(?:" + _SECTION_NO + r"(?P<section>)|" + _GLYPH + r"|" + _NUMBERED + r")")
@@ -78,7 +78,7 @@ _HYPHENATED = re.compile(r"\b[A-Za-z]+-[a-z]+\b")
 _NON_WORD = re.compile(r"[\s\W]")
 _CHAR_FIX = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\ufb01": "fi", "\ufb02": "fl"})
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\ufeff"))
-_SUB_LEVEL_MARKERS = ("o", "◦", "○", "▪", "\uf0a7")
+_SUB_LEVEL_MARKERS = ("o", "◦", "○", "▪", "−", "\uf0a7")
 
 # Prefixes whose hyphen is part of the word: "co-\noperate" stays "co-operate".
 KEEP_HYPHEN_PREFIXES = frozenset(

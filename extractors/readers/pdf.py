@@ -314,8 +314,10 @@ def _mark_footnotes(lines: list[_PhysLine], height: float) -> None:
         return
     small = FOOTNOTE_SIZE_RATIO * body
     k = len(lines)
-    while k > 0 and len(lines[k - 1].segs) == 1 and (
-        lines[k - 1].size < small or _PAGE_NUMBER.fullmatch(lines[k - 1].segs[0].text)
+    while (
+        k > 0
+        and len(lines[k - 1].segs) == 1
+        and (lines[k - 1].size < small or _PAGE_NUMBER.fullmatch(lines[k - 1].segs[0].text))
     ):
         k -= 1
     for j in range(k, len(lines)):
@@ -475,7 +477,7 @@ def _drop_superscripts(lines: list[_PhysLine]) -> list[_PhysLine]:
 
 # A list marker printed apart from its text: a bullet glyph, or a number or letter ("1.", "(a)", "iv)").
 _MARKER_SEG = re.compile(
-    r"[◼▪•●■◆►▶➢➤✓✔○◦\-–—\uf06e\uf02d\uf0b7\uf0a7\uf0be\uf076\uf0d8\uf0fc\uf0a8o]"
+    r"[◼▪•●■◆►▶➢➤✓✔○◦\-–—−\uf06e\uf02d\uf0b7\uf0a7\uf0be\uf076\uf0d8\uf0fc\uf0a8o]"
     r"|\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]"
 )
 
@@ -1387,7 +1389,8 @@ def _emit(pages: list[list[_PhysLine]]) -> tuple[str, list[Line]]:
             else:
                 text = ln.segs[0].text
                 hint = no_hint if hint is table_row else hint
-            para = prev is None or ln.column_start or _gap_above(prev, ln, pitch)
+            # A ruled table's row is a paragraph of its own, even where it is not emitted as a row (one cell).
+            para = prev is None or ln.column_start or bool(ln.cells_from_table) or _gap_above(prev, ln, pitch)
             indent = max(0, int((ln.x0 - margin + INDENT_STEP_PT / 4) // INDENT_STEP_PT))
             append(Line(text, number, start, para, hint, indent, cells))
             texts.append(text)
