@@ -245,6 +245,11 @@ class _Walker:
             self.list_opened = True
             return
         colon = view.text.rstrip().endswith(":")
+        if (glued := _GLUED_TITLE.match(view.text)) is not None and _MODAL.search(view.text, glued.end()):
+            # A list's title run into its first item (a table header cell read with the first paragraph
+            # below it): "Areas for improvement The local area partnership needs to ..."
+            self._open("afi_list")
+            self.kind, self.heading, self.prose_items = _section_kind_of(glued.group(1)), glued.group(1), True
         mentioned = view.has("AFI_SECTION") or view.has("AFI_MENTION")  # "...sets out areas for improvement. ...:"
         if (_is_intro(view) and view.starts_with("AFI_SECTION", within=12)) or (colon and mentioned):
             self._open("afi_list")
@@ -466,6 +471,9 @@ _LIST_TITLE = re.compile(
     re.I,
 )
 _RECOMMENDATIONS = re.compile(r"recommendations?\b", re.I)
+_GLUED_TITLE = re.compile(
+    r"((?i:areas?\s+for\s+(?:improvement|priority\s+action)|priority\s+actions))\s+(?=[A-Z][a-z])"
+)
 
 
 def _heading_row(view: BlockView) -> str | None:
