@@ -243,6 +243,8 @@ class _Walker:
             # report heads them "Recommendations" (older Ofsted reports do).
             self.section = "afi_list"
             self.list_opened = True
+            if _PRIORITY.search(view.text):  # "Priority and immediate action"
+                self.kind, self.section_items = "priority_action", 0
             return
         colon = view.text.rstrip().endswith(":")
         if (glued := _GLUED_TITLE.match(view.text)) is not None and _MODAL.search(view.text, glued.end()):
@@ -252,9 +254,11 @@ class _Walker:
             self.kind, self.heading, self.prose_items = _section_kind_of(glued.group(1)), glued.group(1), True
         mentioned = view.has("AFI_SECTION") or view.has("AFI_MENTION")  # "...sets out areas for improvement. ...:"
         if (_is_intro(view) and view.starts_with("AFI_SECTION", within=12)) or (colon and mentioned):
-            self._open("afi_list")
-            self.kind = _section_kind(view)
-            self.heading = view.text.strip()
+            if not (self.section == "afi_list" and not self.section_items and view.kind is not BlockKind.HEADING):
+                # (an intro sentence right under the list's heading keeps the heading's kind)
+                self._open("afi_list")
+                self.kind = _section_kind(view)
+                self.heading = view.text.strip()
             self.list_opened = colon
             self.prose_items = not colon and (
                 view.kind is BlockKind.HEADING or view.text.rstrip().endswith("?") or _heading_like(view.text)
@@ -352,6 +356,7 @@ class _Walker:
             return
         if self.last_item is not None and view.block.level > self.last_item_level and self.last_item_open:
             self.last_item.text += " " + text  # sub-bullets complete a parent that ends "..., by:"
+            self.last_item.provenance.end = view.block.end  # the item's span runs to its last sub-bullet
             return
         if self.evidence_source is not None and self.current is not None:
             rule, conf = (self.evidence_rule + ".lost_marker", 0.7) if lost_marker else (self.evidence_rule, 1.0)
