@@ -151,6 +151,7 @@ class _Walker:
         self.kind: str | None = None  # priority_action | area_for_improvement, from the open section's heading
         self.heading = ""  # the open section's heading, as printed
         self.last_number: int | None = None  # the printed number of the last numbered item
+        self.last_number_kind = BlockKind.BULLET  # and how it was printed (bullet or numbered paragraph)
 
     def run(self) -> Findings:
         i = 0
@@ -247,13 +248,18 @@ class _Walker:
                 self.kind, self.section_items = "priority_action", 0
             return
         colon = view.text.rstrip().endswith(":")
-        if (glued := _GLUED_TITLE.match(view.text)) is not None and _MODAL.search(view.text, glued.end()):
+        glued = _GLUED_TITLE.match(view.text)
+        if glued is not None and not _MODAL.search(view.text, glued.end()):
+            glued = None
+        if glued is not None:
             # A list's title run into its first item (a table header cell read with the first paragraph
             # below it): "Areas for improvement The local area partnership needs to ..."
             self._open("afi_list")
             self.kind, self.heading, self.prose_items = _section_kind_of(glued.group(1)), glued.group(1), True
         mentioned = view.has("AFI_SECTION") or view.has("AFI_MENTION")  # "...sets out areas for improvement. ...:"
-        if (_is_intro(view) and view.starts_with("AFI_SECTION", within=12)) or (colon and mentioned):
+        if glued is None and (
+            (_is_intro(view) and view.starts_with("AFI_SECTION", within=12)) or (colon and mentioned)
+        ):
             if not (self.section == "afi_list" and not self.section_items and view.kind is not BlockKind.HEADING):
                 # (an intro sentence right under the list's heading keeps the heading's kind)
                 self._open("afi_list")
@@ -348,7 +354,11 @@ class _Walker:
         n = _item_number(nxt)
         if n is None:
             return False
-        return n == self.last_number + 1 if self.last_number is not None and self.section_items else True
+        if self.last_number is None or not self.section_items:
+            return True
+        # The list carries on: the next number, printed as the items before it were (a list's bullets
+        # do not carry on as a report's numbered paragraphs).
+        return n == self.last_number + 1 and nxt.kind is self.last_number_kind
 
     def _bullet(self, view: BlockView, lost_marker: bool = False, nxt: BlockView | None = None) -> None:
         text = clean_item_text(view.text)
@@ -391,7 +401,7 @@ class _Walker:
             return
         self.section_items += 1
         if (n := _item_number(view)) is not None:
-            self.last_number = n
+            self.last_number, self.last_number_kind = n, view.kind
 
     def _set_last(self, item: AreaForImprovement | Recommendation | None, view: BlockView) -> None:
         self.last_item, self.last_item_level = item, view.block.level

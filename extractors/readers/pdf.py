@@ -287,7 +287,7 @@ def _read_page(page, index: int, table_finder: bool, plumber: _Plumber, warnings
 # line starting with the note's number.
 FOOTNOTE_ZONE = 0.35  # share of the page height, from the bottom, where a footnote may start
 FOOTNOTE_SIZE_RATIO = 0.9  # a footnote's lines are below this share of the body text's size
-_NOTE_START = re.compile(r"\d{1,2}\s?\S")
+_NOTE_START = re.compile(r"\d{1,2}(?:\s?\S|$)")  # "1 The areas ...", "2Looked after ...", a lone "2"
 _PAGE_NUMBER = re.compile(r"\d{1,3}|page \d{1,3}(?: of \d{1,3})?", re.I)
 
 
