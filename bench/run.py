@@ -461,15 +461,14 @@ def table(r: dict[str, Any]) -> str:
             "",
             *R.table(real),
         ])  # fmt: skip
-    head = [] if real is None else [*R.table(real), "", "Synthetic archive", ""]
-    return "\n".join([*head, synthetic_table(r)])
+    head = [] if real is None else [_machine_line(r["machine"]), "", *R.table(real), "", "Synthetic archive", ""]
+    return "\n".join([*head, synthetic_table(r, machine_line=real is None)])
 
 
-def synthetic_table(r: dict[str, Any]) -> str:
+def synthetic_table(r: dict[str, Any], machine_line: bool = True) -> str:
     """The synthetic benchmark's tables."""
-    m = r["machine"]
     out = [
-        _machine_line(m),
+        *([_machine_line(r["machine"])] if machine_line else []),
         f"Run: {r['date']}, `{r['command']}`, {r['bench_seconds']:.0f} s; medians of {r['repeats']} "
         f"(throughput: of {r['passes']['floors']} floors and {r['passes']['pipelines']} pipelines per format; "
         f"whole archive: of {r['passes']['rounds']} rounds)",
