@@ -83,6 +83,14 @@ def find_pdfs(folder: Path) -> tuple[list[tuple[Path, int]], list[dict[str, str]
     return found, skipped
 
 
+def _shown(folder: Path) -> str:
+    """The folder as a reader of the table would name it: relative to the project's parent when under it."""
+    try:
+        return str(Path("..") / folder.relative_to(ROOT.parent))
+    except ValueError:
+        return str(folder)
+
+
 def spread(items: list[Any], n: int | None) -> list[Any]:
     """`n` of `items` spread evenly over them (the middle of each of n equal slices); all if n is None or more."""
     if n is None or n >= len(items):
@@ -224,7 +232,7 @@ def run_real(b: Any, folder: Path, n: int | None, repeats: int, empty: Path) -> 
     speedup = w1 / w2
 
     return {
-        "dir": str(folder),
+        "dir": _shown(folder),
         "docs": docs,
         "pages": pages,
         "sample": n,
