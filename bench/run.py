@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.run --n 30 --out outputs/bench.json     (or: make bench)
     .venv/bin/python -m bench.run --quick --archive /tmp/a --out /tmp/b.json
+    .venv/bin/python -m bench.run --real [DIR] [--n N]     (real PDFs: bench/real.py; make bench-real)
 
 What it measures (README.md, "Benchmark", has a table from this machine):
 - per format (txt, docx, pdf): documents/s and pages/s of `run_ingest` with workers=1 on a fresh
@@ -30,6 +31,11 @@ Medians over --repeats (3; 1 with --quick; per format at least 15 floors and 11 
 archive at least 7 rounds). The pipeline/floor ratio is also given from each side's fastest pass; a
 target counts as met when both ratios meet it.
 Speed is never asserted: this only reports.
+
+`--real [DIR]` measures real PDFs instead (DIR: ../shared/real by default), the pipeline against
+bare PDFium text on the same files; see bench/real.py. With `--synthetic` as well, the synthetic
+benchmark above runs after it (at its default N) and both go to one JSON and one set of tables,
+the real-document table first.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import archive as A
+from bench import real as R
 
 ROOT = A.ROOT
 TARGETS = {"txt": 0.5, "docx": 0.5, "pdf": 0.25}
@@ -386,6 +393,34 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def run_real_mode(args: argparse.Namespace) -> dict[str, Any]:
+    """--real: the real-document measures (bench/real.py); with --synthetic, the synthetic benchmark after them."""
+    repeats = args.repeats if args.repeats is not None else (1 if args.quick else 3)
+    n = args.n if args.n is not None else (QUICK_N if args.quick else None)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="inspections-bench-real-") as tmp:
+        scratch = Path(tmp)
+        empty = scratch / "empty"
+        empty.mkdir()
+        b = Bench(n or 0, repeats, args.quick, Path(args.real), scratch)
+        head = {
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "command": " ".join([Path(sys.executable).name, "-m", "bench.run", *sys.argv[1:]]),
+            "machine": machine(),
+            "repeats": repeats,
+            "quick": args.quick,
+        }
+        real = R.run_real(b, Path(args.real).resolve(), n, repeats, empty)
+        head["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    real["bench_seconds"] = time.perf_counter() - started
+    if not args.synthetic:
+        return {**head, "mode": "real", "real": real, "bench_seconds": real["bench_seconds"]}
+    synthetic_args = argparse.Namespace(**{**vars(args), "n": None})
+    result = run(synthetic_args)
+    return {**result, "mode": "real+synthetic", "real": real, "command": head["command"],
+            "bench_seconds": result["bench_seconds"] + real["bench_seconds"]}  # fmt: skip
+
+
 # -- the table ----------------------------------------------------------------------------------
 
 
@@ -409,12 +444,31 @@ def _x10_rows(x10: dict[str, Any] | None) -> list[str]:
     ]
 
 
-def table(r: dict[str, Any]) -> str:
-    """The results as Markdown tables (printed, and pasted into README.md)."""
-    m = r["machine"]
-    out = [
+def _machine_line(m: dict[str, Any]) -> str:
+    return (
         f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, {m['os']}; "
-        f"load average {m['loadavg_start'][0]} at start, {m['loadavg_end'][0]} at end",
+        f"load average {m['loadavg_start'][0]} at start, {m['loadavg_end'][0]} at end"
+    )
+
+
+def table(r: dict[str, Any]) -> str:
+    """The results as Markdown tables (printed, and pasted into README.md); the real documents' first."""
+    real = r.get("real")
+    if real is not None and "formats" not in r:  # --real alone
+        return "\n".join([
+            _machine_line(r["machine"]),
+            f"Run: {r['date']}, `{r['command']}`, {r['bench_seconds']:.0f} s",
+            "",
+            *R.table(real),
+        ])  # fmt: skip
+    head = [] if real is None else [_machine_line(r["machine"]), "", *R.table(real), "", "Synthetic archive", ""]
+    return "\n".join([*head, synthetic_table(r, machine_line=real is None)])
+
+
+def synthetic_table(r: dict[str, Any], machine_line: bool = True) -> str:
+    """The synthetic benchmark's tables."""
+    out = [
+        *([_machine_line(r["machine"])] if machine_line else []),
         f"Run: {r['date']}, `{r['command']}`, {r['bench_seconds']:.0f} s; medians of {r['repeats']} "
         f"(throughput: of {r['passes']['floors']} floors and {r['passes']['pipelines']} pipelines per format; "
         f"whole archive: of {r['passes']['rounds']} rounds)",
@@ -507,8 +561,32 @@ def table(r: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Benchmark the ingest against the bare floors of its readers.")
-    ap.add_argument("--n", type=int, default=None, help=f"documents per format (default 30; {QUICK_N} with --quick)")
-    ap.add_argument("--out", default=str(ROOT / "outputs" / "bench.json"), help="JSON results file")
+    ap.add_argument(
+        "--n",
+        type=int,
+        default=None,
+        help=f"documents per format (default 30; {QUICK_N} with --quick); with --real, a spread sample of N "
+        f"PDFs (default all; {QUICK_N} with --quick)",
+    )
+    ap.add_argument(
+        "--out",
+        default=None,
+        help="JSON results file (default outputs/bench.json; outputs/bench-real.json with --real)",
+    )
+    ap.add_argument(
+        "--real",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="DIR",
+        help=f"measure the real PDFs under DIR (default {R.DEFAULT_DIR}) against bare PDFium text, not the "
+        "synthetic archive; files that are not PDFs are skipped and listed",
+    )
+    ap.add_argument(
+        "--synthetic",
+        action="store_true",
+        help="with --real: run the synthetic benchmark too (at its default N), after the real documents",
+    )
     ap.add_argument("--archive", default=None, help="archive folder (default outputs/bench-archive/<N>)")
     ap.add_argument("--repeats", type=int, default=None, help="repeats per measure (default 3; 1 with --quick)")
     ap.add_argument("--quick", action="store_true", help="small N, no 10xN runs, 1 repeat (for tests)")
@@ -525,11 +603,22 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--n must be at least 1")
     if args.repeats is not None and args.repeats < 1:
         ap.error("--repeats must be at least 1")
+    if args.synthetic and args.real is None:
+        ap.error("--synthetic goes with --real (without --real, the synthetic benchmark is what runs)")
+    if args.real is not None:
+        if args.real == "":
+            if not R.DEFAULT_DIR.is_dir():
+                ap.error(f"--real without DIR: the real archive {R.DEFAULT_DIR} is absent; name a folder of PDFs")
+            args.real = str(R.DEFAULT_DIR)
+        elif not Path(args.real).is_dir():
+            ap.error(f"--real {args.real}: not a folder")
+    if args.out is None:
+        args.out = str(ROOT / "outputs" / ("bench-real.json" if args.real is not None else "bench.json"))
     # A Prefect home of the benchmark's own (kept between runs, so not the first-start cost of a new
     # home), unless the caller chose one; set before pipeline.flows imports Prefect.
     if not os.environ.get("INSPECTIONS_PREFECT_HOME") and not os.environ.get("PREFECT_HOME"):
         os.environ["INSPECTIONS_PREFECT_HOME"] = str(ROOT / "outputs" / "bench-prefect-home")
-    result = run(args)
+    result = run(args) if args.real is None else run_real_mode(args)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n")

@@ -19,6 +19,7 @@ from extractors.analysis import (
     grade_from_rule,
     timescale_from_text,
 )
+from extractors.framework_tags import split_tag
 from extractors.rules import lexicon
 from schemas.document import BlockKind
 from schemas.record import AreaForImprovement, Evidence, Grade, Rag, Recommendation, Timescale
@@ -32,6 +33,7 @@ _TABLE_ROLES = {
     "ref": re.compile(r"\bref|\bno\.?$|number|\bid\b", re.I),
     "progress": re.compile(r"progress|update|summary|comment|evidence", re.I),
     "timescale": re.compile(r"timescale|by when|target date|deadline", re.I),
+    "responsible": re.compile(r"responsib|\blead\s+(?:body|agency|organisation)", re.I),
 }
 _SPLIT_ITEMS = re.compile(r"\s*[•·\uf0b7▪●]\s*")
 
@@ -91,6 +93,9 @@ _INTRO_ITEM = re.compile(
     r"(?:following|these|the below)\s+(?:actions?|areas?|recommendations?|priorities)[.:]?$|:$", re.I
 )
 _AREA_REF = re.compile(r"^(?:area|priority|action)\s+(\d{1,2}|[A-Z]\d{0,2})\s*[–—:-]\s*\S.{0,80}$", re.I)
+_FOLLOWING = re.compile(
+    r"\b(?:the\s+following|as\s+follows)\b|\bthese\s+(?:areas|actions|priorities|recommendations)\b", re.I
+)
 _MODAL = re.compile(r"\b(?:should|must|needs?\s+to|is\s+to|are\s+to)\b", re.I)
 _MUST_INTRO = re.compile(
     r"\b(?:ofsted|inspectors?|the\s+report|the\s+inspectorate)\b[^.]{0,60}\b(?:must|should|needs?\s+to)\s*:$", re.I
@@ -142,6 +147,11 @@ class _Walker:
         self.last_item_level = 0
         self.last_item_open = False
         self.prose_items = False  # the open area section is headed (not a list intro): prose items allowed
+        self.section_items = 0  # items read since the open section began
+        self.kind: str | None = None  # priority_action | area_for_improvement, from the open section's heading
+        self.heading = ""  # the open section's heading, as printed
+        self.last_number: int | None = None  # the printed number of the last numbered item
+        self.last_number_kind = BlockKind.BULLET  # and how it was printed (bullet or numbered paragraph)
 
     def run(self) -> Findings:
         i = 0
@@ -151,15 +161,27 @@ class _Walker:
                 i += 1
                 continue
             if view.kind is BlockKind.TABLE_ROW:
+                if (title := _heading_row(view)) is not None:
+                    # A one-column table whose header cell heads its list ("Areas for improvement"), its
+                    # items the paragraphs of the cell below.
+                    self._open("rec_list" if _RECOMMENDATIONS.match(title) else "afi_list")
+                    self.kind, self.heading, self.prose_items = _section_kind_of(title), title, True
+                    i += 1
+                    continue
                 consumed = _read_action_table(self.views, i, self.out.areas)
                 i += max(consumed, 1)
                 self.evidence_source, self.section, self.timescale = None, None, None
                 continue
+            if view.kind is BlockKind.FOOTNOTE:  # beside the text, not in it: lists carry on over it
+                i += 1
+                continue
             opened, self.list_opened = self.list_opened, False
             prev = self.views[i - 1] if i else None
-            nxt = self.views[i + 1] if i + 1 < len(self.views) else None
+            nxt = self._next(i)
             if view.kind is BlockKind.BULLET:
-                self._bullet(view)
+                self._bullet(view, nxt=nxt)
+            elif self.section and _numbered(view):
+                self._bullet(view, nxt=nxt)  # a numbered paragraph of a list ("102. The board should ...")
             elif (opened or _between_bullets(prev, nxt)) and self._in_list() and _lost_marker_item(view):
                 self._bullet(view, lost_marker=True)
             else:
@@ -168,11 +190,20 @@ class _Walker:
         self._finish()
         return self.out
 
+    def _next(self, i: int) -> BlockView | None:
+        """The block after views[i], passing over footnotes."""
+        for v in self.views[i + 1 :]:
+            if v.kind is not BlockKind.FOOTNOTE:
+                return v
+        return None
+
     def _in_list(self) -> bool:
         return bool(self.evidence_source is not None or self.section)
 
     # paragraphs and headings: cues that change state
     def _paragraph(self, view: BlockView, nxt: BlockView | None) -> None:
+        if self.section and self._subheading(view, nxt):
+            return  # "Care leavers" between items 20 and 21 of a numbered list
         self.last_item = None
         if self.pending_rec is not None:
             rec_id, head = self.pending_rec
@@ -213,16 +244,34 @@ class _Walker:
             # report heads them "Recommendations" (older Ofsted reports do).
             self.section = "afi_list"
             self.list_opened = True
+            if _PRIORITY.search(view.text):  # "Priority and immediate action"
+                self.kind, self.section_items = "priority_action", 0
             return
         colon = view.text.rstrip().endswith(":")
+        glued = _GLUED_TITLE.match(view.text)
+        if glued is not None and not _MODAL.search(view.text, glued.end()):
+            glued = None
+        if glued is not None:
+            # A list's title run into its first item (a table header cell read with the first paragraph
+            # below it): "Areas for improvement The local area partnership needs to ..."
+            self._open("afi_list")
+            self.kind, self.heading, self.prose_items = _section_kind_of(glued.group(1)), glued.group(1), True
         mentioned = view.has("AFI_SECTION") or view.has("AFI_MENTION")  # "...sets out areas for improvement. ...:"
-        if (_is_intro(view) and view.starts_with("AFI_SECTION", within=12)) or (colon and mentioned):
-            self.section, self.timescale = "afi_list", None
+        if glued is None and (
+            (_is_intro(view) and view.starts_with("AFI_SECTION", within=12)) or (colon and mentioned)
+        ):
+            if not (self.section == "afi_list" and not self.section_items and view.kind is not BlockKind.HEADING):
+                # (an intro sentence right under the list's heading keeps the heading's kind)
+                self._open("afi_list")
+                self.kind = _section_kind(view)
+                self.heading = view.text.strip()
             self.list_opened = colon
-            self.prose_items = (view.kind is BlockKind.HEADING or view.text.rstrip().endswith("?")) and not colon
+            self.prose_items = not colon and (
+                view.kind is BlockKind.HEADING or view.text.rstrip().endswith("?") or _heading_like(view.text)
+            )
             return
         if (_is_intro(view) and view.starts_with("REC_SECTION", within=12)) or (colon and view.has("REC_SECTION")):
-            self.section, self.timescale = "rec_list", None
+            self._open("rec_list")
             self.list_opened = colon
             return
         if colon and self.section is None and _MUST_INTRO.search(view.text):
@@ -234,20 +283,34 @@ class _Walker:
             self.current.judgement = grade
             self.judged = True
             return
+        if (
+            self.section == "afi_list"
+            and self.prose_items
+            and _MODAL.search(view.text)
+            and not (colon and _FOLLOWING.search(view.text))
+            and not _not_an_item(view.text)
+        ):
+            # Under an improvement heading, each paragraph that says what should be done is an area
+            # ("What does the school need to do to improve?" in school reports is written as prose;
+            # area SEND reports write their areas for improvement as paragraphs of a table cell).
+            text, at = _without_heading(view.text, self.heading)
+            area = AreaForImprovement(
+                id=None,
+                text=clean_item_text(text),
+                kind=self.kind,
+                provenance=view.provenance("afi.section.prose_paragraph", at, confidence=0.7),
+            )
+            self.listed_actions.append((self.timescale, area))
+            self.section_items += 1
+            self._set_last(area, view)  # a paragraph ending "...in respect of:" takes the bullets below it
+            return
         if self.section and _INTRO_ITEM.search(view.text.rstrip()):
+            if self.section_items and colon:
+                # A new list after this one's items ("The local authority has the following strengths:").
+                self.section, self.timescale = None, None
             return  # "...should take the following action." keeps the list open
         if self.section and re.fullmatch(r"\(.{3,200}\)", view.text.strip()):
             return  # "(Information for the school and appropriate authority)": a note under the heading
-        if self.section == "afi_list" and self.prose_items and _MODAL.search(view.text):
-            # Under an improvement heading, each paragraph that says what should be done is an area
-            # ("What does the school need to do to improve?" in school reports is written as prose).
-            area = AreaForImprovement(
-                id=None,
-                text=clean_item_text(view.text),
-                provenance=view.provenance("afi.section.prose_paragraph", confidence=0.7),
-            )
-            self.listed_actions.append((self.timescale, area))
-            return
         if view.kind is BlockKind.HEADING or not colon:
             self.section, self.timescale = None, None
 
@@ -276,12 +339,34 @@ class _Walker:
         n = int(ref) if ref.isdigit() else 0
         return self.listed_actions[n - 1][1] if 0 < n <= len(self.listed_actions) else None
 
-    def _bullet(self, view: BlockView, lost_marker: bool = False) -> None:
+    def _open(self, section: str) -> None:
+        self.section, self.timescale, self.section_items, self.kind = section, None, 0, None
+
+    def _subheading(self, view: BlockView, nxt: BlockView | None) -> bool:
+        """A short heading inside a numbered list, before the item that carries on its numbering."""
+        text = view.text.strip()
+        if view.kind is not BlockKind.HEADING or nxt is None or not _heading_like(text):
+            return False
+        if view.starts_with("AFI_SECTION", within=12) or view.starts_with("REC_SECTION", within=12):
+            return False
+        if any(re.search(p, text, re.I) for p in lexicon().list_end_headings):
+            return False
+        n = _item_number(nxt)
+        if n is None:
+            return False
+        if self.last_number is None or not self.section_items:
+            return True
+        # The list carries on: the next number, printed as the items before it were (a list's bullets
+        # do not carry on as a report's numbered paragraphs).
+        return n == self.last_number + 1 and nxt.kind is self.last_number_kind
+
+    def _bullet(self, view: BlockView, lost_marker: bool = False, nxt: BlockView | None = None) -> None:
         text = clean_item_text(view.text)
-        if not text:
+        if not text or (self.section and _not_an_item(text)):
             return
         if self.last_item is not None and view.block.level > self.last_item_level and self.last_item_open:
             self.last_item.text += " " + text  # sub-bullets complete a parent that ends "..., by:"
+            self.last_item.provenance.end = view.block.end  # the item's span runs to its last sub-bullet
             return
         if self.evidence_source is not None and self.current is not None:
             rule, conf = (self.evidence_rule + ".lost_marker", 0.7) if lost_marker else (self.evidence_rule, 1.0)
@@ -290,13 +375,21 @@ class _Walker:
                 Evidence(source=source, text=text, provenance=view.provenance(rule, confidence=conf))
             )
             return
-        if self.section and _INTRO_ITEM.search(text) and view.block.marker and view.block.marker[0].isdigit():
+        parent = nxt is not None and nxt.kind is BlockKind.BULLET and nxt.block.level > view.block.level
+        if (
+            self.section
+            and _INTRO_ITEM.search(text)
+            and view.block.marker
+            and view.block.marker[0].isdigit()
+            and not (parent and text.endswith(":"))
+        ):
             return  # a numbered paragraph that introduces the list, not an item of it
         if self.section == "afi_list":
             area = AreaForImprovement(
                 id=_marker_id(view),
                 text=text,
                 timescale=self.timescale,
+                kind=self.kind,
                 provenance=view.provenance("afi.list.bullet", confidence=0.8),
             )
             self.listed_actions.append((self.timescale, area))
@@ -304,6 +397,11 @@ class _Walker:
         elif self.section == "rec_list":
             rec = self._add_rec(_marker_id(view), text, view, "rec.list.bullet")
             self._set_last(rec, view)
+        else:
+            return
+        self.section_items += 1
+        if (n := _item_number(view)) is not None:
+            self.last_number, self.last_number_kind = n, view.kind
 
     def _set_last(self, item: AreaForImprovement | Recommendation | None, view: BlockView) -> None:
         self.last_item, self.last_item_level = item, view.block.level
@@ -323,6 +421,9 @@ class _Walker:
             self.out.areas[:0] = self.letter_areas
         else:
             self.out.areas[:0] = [a for _, a in self.listed_actions]
+        self.out.areas.sort(key=lambda a: a.provenance.start)  # lists and tables, in document order
+        for item in (*self.out.areas, *self.out.recommendations):
+            item.text, item.framework_tag, _ = split_tag(item.text)
 
 
 def _evidence_intro(view: BlockView) -> tuple[str, str] | None:
@@ -365,9 +466,68 @@ def _lost_marker_item(view: BlockView) -> bool:
     return progress_grade(view) is None
 
 
+def _not_an_item(text: str) -> bool:
+    """A sentence under a list's heading that says there is no list ("The inspection did not find any areas ...")."""
+    return any(re.search(p, text, re.I) for p in lexicon().not_item_patterns)
+
+
+def _without_heading(text: str, heading: str) -> tuple[str, int]:
+    """A paragraph without a repeat of its section's heading glued before it (a table's header
+    cell read into its first row: "Areas for improvement Leaders across the partnership should ..."),
+    and where the rest starts."""
+    if heading and len(text) > len(heading) + 1 and text.startswith(heading + " "):
+        return text[len(heading) + 1 :], len(heading) + 1
+    return text, 0
+
+
+_LIST_TITLE = re.compile(
+    r"(?:areas?\s+for\s+(?:improvement|development|priority\s+action)|priority\s+actions?|recommendations?"
+    r"|what\s+needs\s+to\s+improve\b.{0,60})\W*",
+    re.I,
+)
+_RECOMMENDATIONS = re.compile(r"recommendations?\b", re.I)
+_GLUED_TITLE = re.compile(
+    r"((?i:areas?\s+for\s+(?:improvement|priority\s+action)|priority\s+actions))\s+(?=[A-Z][a-z])"
+)
+
+
+def _heading_row(view: BlockView) -> str | None:
+    """The title, where a table row's one non-empty cell is a list's heading (a one-column table's header)."""
+    cells = [c.text.strip() for c in view.block.cells if c.text.strip()]
+    return cells[0] if len(cells) == 1 and _LIST_TITLE.fullmatch(cells[0]) else None
+
+
+def _section_kind_of(title: str) -> str:
+    return "priority_action" if _PRIORITY.search(title) else "area_for_improvement"
+
+
+def _numbered(view: BlockView) -> bool:
+    """A paragraph that carries a printed number ("102." of a report's numbered paragraphs)."""
+    marker = view.block.marker
+    return view.kind is BlockKind.PARAGRAPH and bool(marker) and marker[0].isdigit()
+
+
+def _item_number(view: BlockView) -> int | None:
+    """The printed number of a numbered item ("12." -> 12), None for anything else."""
+    marker = view.block.marker or ""
+    if view.kind not in (BlockKind.BULLET, BlockKind.PARAGRAPH) or not marker[:1].isdigit():
+        return None
+    m = re.match(r"(\d{1,3})[.)]", marker)
+    return int(m.group(1)) if m else None
+
+
+_PRIORITY = re.compile(r"\bpriority\b", re.I)
+_AFI = re.compile(r"\bareas?\s+for\s+(?:improvement|development)\b", re.I)
+
+
+def _section_kind(view: BlockView) -> str:
+    """priority_action under a priority heading ("Areas for priority action"), else area_for_improvement."""
+    return _section_kind_of(view.text)
+
+
 def _marker_id(view: BlockView) -> str | None:
     marker = view.block.marker or ""
-    m = re.match(r"\(?([0-9]{1,2}|[a-z])[.)]", marker)
+    m = re.match(r"\(?([0-9]{1,3}|[a-z])[.)]", marker)
     return m.group(1) if m else None
 
 
@@ -444,7 +604,10 @@ def _roles(header: list[str]) -> dict[str, int] | None:
 
 
 def _is_group_label(view: BlockView) -> bool:
+    """A short label grouping a table's rows ("Within three months"), not the heading of the next list."""
     text = view.text.strip()
+    if view.has("AFI_SECTION") or view.has("REC_SECTION"):
+        return False
     return view.kind is not BlockKind.BULLET and len(text.split()) <= 8 and not re.search(r"[.;]$", text)
 
 
@@ -455,6 +618,8 @@ def _read_action_table(views: list[BlockView], i: int, areas: list[AreaForImprov
     if roles is None:
         return 1
     timescale: Timescale | None = None
+    heading = header[roles["text"]]
+    kind = "priority_action" if _PRIORITY.search(heading) else "area_for_improvement" if _AFI.search(heading) else None
     k = i + 1
     while k < len(views):
         v = views[k]
@@ -465,7 +630,7 @@ def _read_action_table(views: list[BlockView], i: int, areas: list[AreaForImprov
                 continue
             if len(header) >= 4 and len(cells) * 2 < len(header):
                 break  # a numbered paragraph ("4.3<tab>The Panel will note ...") after the table
-            area = _area_from_row(v, roles, timescale)
+            area = _area_from_row(v, roles, timescale, kind)
             if area is not None:
                 areas.append(area)
             k += 1
@@ -478,7 +643,9 @@ def _read_action_table(views: list[BlockView], i: int, areas: list[AreaForImprov
     return k - i
 
 
-def _area_from_row(view: BlockView, roles: dict[str, int], timescale: Timescale | None) -> AreaForImprovement | None:
+def _area_from_row(
+    view: BlockView, roles: dict[str, int], timescale: Timescale | None, kind: str | None = None
+) -> AreaForImprovement | None:
     cells = view.block.cells
 
     def cell(role: str) -> str:
@@ -497,6 +664,8 @@ def _area_from_row(view: BlockView, roles: dict[str, int], timescale: Timescale 
         text=text,
         timescale=ts,
         rag=Rag(rag_word.group(1).lower()) if rag_word else None,
+        kind=kind,
+        responsible_body=cell("responsible") or None,
         provenance=_cell_prov(view, span.start, span.end, "afi.table.row"),
     )
     if "progress" in roles and roles["progress"] < len(cells):

@@ -23,21 +23,22 @@ from schemas.document import BlockKind, Document, Format
 
 # Enum members as plain constants: looking a member up on its class costs ~150 ns in Python 3.11,
 # and the assembly loop would do that a dozen times a line.
-_H_NONE, _H_HEADING, _H_BULLET, _H_ROW = Hint.NONE, Hint.HEADING, Hint.BULLET, Hint.TABLE_ROW
-_K_PARAGRAPH, _K_HEADING, _K_BULLET, _K_ROW = (
+_H_NONE, _H_HEADING, _H_BULLET, _H_ROW, _H_NOTE = Hint.NONE, Hint.HEADING, Hint.BULLET, Hint.TABLE_ROW, Hint.FOOTNOTE
+_K_PARAGRAPH, _K_HEADING, _K_BULLET, _K_ROW, _K_NOTE = (
     BlockKind.PARAGRAPH,
     BlockKind.HEADING,
     BlockKind.BULLET,
     BlockKind.TABLE_ROW,
+    BlockKind.FOOTNOTE,
 )
 _FLOWING = (_K_PARAGRAPH, _K_BULLET)  # blocks a following line may continue
 _BREAKING_HINTS = (_H_HEADING, _H_BULLET, _H_ROW)  # lines that never continue a block
 
 # Glyphs that start a bullet: ASCII dashes and stars, typographic bullets, Wingdings/Symbol
 # private-use glyphs (U+F0B7 and friends) and arrows/ticks Word uses for list levels.
-BULLET_GLYPHS = "-–—•·∙◦▪▫●○■□◆◇►▶➢➤✓✔*\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf02d"
+BULLET_GLYPHS = "-–—•·∙◦▪▫●○■□◼◻◆◇►▶➢➤✓✔−*\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf02d\uf0be"
 _GLYPH = r"([" + re.escape(BULLET_GLYPHS) + r"]|o(?=\s)|\(cid:\d{1,5}\))\s*(?=\S)"
-_NUMBERED = r"(\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+(?=\S)"
+_NUMBERED = r"(\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)])(?:\s+(?=\S)|(?=[A-Z][a-z]))"
 _SECTION_NO = r"\d{1,2}(?:\.\d{1,2}){1,3}\s"
 # One pass, tried in order: a section number ("3.2.1 ") is no bullet; then a glyph; then a number.
 _BULLET = re.compile(r"\s*(?:" + _SECTION_NO + r"(?P<section>)|" + _GLYPH + r"|" + _NUMBERED + r")")
@@ -66,6 +67,7 @@ _WORD = re.compile(r"[^\s\0]+")
 _BOLD_SPLIT = re.compile(r"(?<=[\w)])\*{2,}(?=[\w(])")
 _BOLD = re.compile(r"\*{2,}")
 _PAGE_NO = re.compile(r"^(?:page\s*)?[-–(]?\s*\d{1,4}\s*[-–)]?(?:\s*(?:of|/)\s*\d{1,4})?$|^page\s+\d{1,4}\b.*$", re.I)
+_NOTE_NUMBER = re.compile(r"\s*\d{1,2}\s?\S")
 _PAGE_OF = re.compile(r"^page\s+\d{1,4}\s+of\s+\d{1,4}$", re.I)
 _DIGITS = re.compile(r"\d+")
 # Searched only in the last three (two) characters of a text: a match ends at its end or before a final newline.
@@ -76,7 +78,7 @@ _HYPHENATED = re.compile(r"\b[A-Za-z]+-[a-z]+\b")
 _NON_WORD = re.compile(r"[\s\W]")
 _CHAR_FIX = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\ufb01": "fi", "\ufb02": "fl"})
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\ufeff"))
-_SUB_LEVEL_MARKERS = ("o", "◦", "○", "▪", "\uf0a7")
+_SUB_LEVEL_MARKERS = ("o", "◦", "○", "▪", "−", "\uf0a7")
 
 # Prefixes whose hyphen is part of the word: "co-\noperate" stays "co-operate".
 KEEP_HYPHEN_PREFIXES = frozenset(
@@ -470,10 +472,22 @@ def _assemble(
     prev_len = 0  # length of the previous physical line (hard-wrapped text: short = line ended there)
     short_at = 0.7 * wrap_width
     pieces_of = cleaner.pieces
-    prev = None  # the last block
+    prev = None  # the last block of the text flow
+    note = None  # the footnote being read: footnotes stand apart, so a paragraph carries on over them
     for line in lines:
         text = line.text
         hint = line.hint
+        if hint is _H_NOTE:
+            pieces = pieces_of(text, line.raw_start)
+            if not pieces:
+                continue
+            if note is not None and not (line.para_start and _NOTE_NUMBER.match(text)):
+                _append(note, pieces, hyphenated)
+            else:
+                note = _Block(_K_NOTE, line.page, pieces)
+                blocks.append(note)
+            continue
+        note = None
         if hint is _H_ROW and line.cells:
             prev = _Block(_K_ROW, line.page, cells=[pieces_of(t, s) for t, s in line.cells])
             blocks.append(prev)

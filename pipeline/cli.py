@@ -372,12 +372,14 @@ def evaluate_cmd(
 ) -> None:
     """Score the extractor on your own annotated documents: P/R/F1 per field and each document's misses.
 
-    Gold records are matched to documents by base name (gold/letter.json <-> letter.pdf); documents
-    without a gold record are not scored, gold records without a document count as missed.
+    Gold records are matched to documents by base name (gold/letter.json <-> letter.pdf), or, where a
+    gold record names its file's path in `source` ("ilacs/80426_barnsley/report.pdf"), by that path's
+    tail; documents without a gold record are not scored, gold records without a document count as
+    missed. Gold folders are read with their subfolders.
 
     Example: inspections eval corpus/genres --gold tests/gold/genres
     """
-    from pipeline.evaluate import evaluate, format_report, load_gold
+    from pipeline.evaluate import document_keys, evaluate, format_report, load_gold
     from pipeline.ingest import discover, extract_file, failure
 
     try:
@@ -389,8 +391,8 @@ def evaluate_cmd(
         raise _fail(exc) from exc
     predicted: dict[str, dict] = {}
     for path in files:
-        key = Path(path).stem
-        if key not in gold_records or key in predicted:
+        key = next((k for k in document_keys(path) if k in gold_records), None)
+        if key is None or key in predicted:
             continue
         try:
             _, record = extract_file(path, _settings(ext).max_bytes)

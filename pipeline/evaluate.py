@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 TEXT_THRESHOLD = 0.85
 SUBJECT_THRESHOLD = 0.6
@@ -265,13 +265,28 @@ def evaluate(gold: dict[str, dict], pred: dict[str, dict]) -> EvalResult:
     return EvalResult(tallies, accs, docs)
 
 
+def gold_key(rec: dict, path: Path) -> str:
+    """The key a gold record is matched by: its `source` path where it names one (archives hold
+    many files of the same name, one folder per council), else its document's stem."""
+    source = rec.get("source")
+    if isinstance(source, str) and source.strip():
+        return "/" + PurePosixPath(source.strip().lstrip("/")).as_posix()
+    return _key(rec.get("document") or path.name)
+
+
+def document_keys(path: str | Path) -> list[str]:
+    """The keys a document file can be matched by: each tail of its path ("/a/b.pdf", "/b.pdf"), then its stem."""
+    parts = Path(path).resolve().parts[1:]
+    return ["/" + "/".join(parts[i:]) for i in range(len(parts))] + [Path(path).stem]
+
+
 def load_gold(folder: Path) -> dict[str, dict]:
-    """Every *.json record in a folder, keyed by its document's stem."""
+    """Every *.json record under a folder (subfolders too), keyed by `gold_key`."""
     out = {}
-    for path in sorted(Path(folder).glob("*.json")):
+    for path in sorted(Path(folder).rglob("*.json")):
         rec = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(rec, dict):
-            out[_key(rec.get("document") or path.name)] = rec
+            out[gold_key(rec, path)] = rec
     return out
 
 

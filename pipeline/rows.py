@@ -64,6 +64,9 @@ def flatten(record: ExtractionRecord, doc: Document) -> Rows:
                 "timescale": _value(area.timescale),
                 "judgement": _value(area.judgement),
                 "rag": _value(area.rag),
+                "kind": area.kind,
+                "framework_tag": area.framework_tag,
+                "responsible_body": area.responsible_body,
                 **_prov(area.provenance),
             }
         )
@@ -95,7 +98,14 @@ def flatten(record: ExtractionRecord, doc: Document) -> Rows:
         _mark_overall(judgements, record, doc_id)
 
     recommendations = [
-        {"doc_id": doc_id, "rec_no": n, "rec_ref": r.id, "text": r.text, **_prov(r.provenance)}
+        {
+            "doc_id": doc_id,
+            "rec_no": n,
+            "rec_ref": r.id,
+            "text": r.text,
+            "framework_tag": r.framework_tag,
+            **_prov(r.provenance),
+        }
         for n, r in enumerate(record.recommendations, start=1)
     ]
     themes = [

@@ -20,12 +20,13 @@ class Format(StrEnum):
 
 
 class BlockKind(StrEnum):
-    """What a block is; table rows carry their cells."""
+    """What a block is; table rows carry their cells. A footnote is kept out of the text flow around it."""
 
     HEADING = "heading"
     PARAGRAPH = "paragraph"
     BULLET = "bullet"
     TABLE_ROW = "table_row"
+    FOOTNOTE = "footnote"
 
 
 class Cell(BaseModel):

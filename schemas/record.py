@@ -81,6 +81,11 @@ class Evidence(BaseModel):
 
 
 class AreaForImprovement(BaseModel):
+    """An area for improvement or priority action. Beyond the contract: `kind` (priority action or
+    area for improvement, where the document says), `framework_tag` (Ofsted's national framework
+    cross-reference printed after the item, "outcome 3"; taken out of `text`) and
+    `responsible_body` (the body a table names as responsible, area SEND inspections)."""
+
     model_config = ConfigDict(extra="forbid")
 
     id: str | None
@@ -89,6 +94,9 @@ class AreaForImprovement(BaseModel):
     judgement: Grade | None = None
     rag: Rag | None = None
     evidence: list[Evidence] = Field(default_factory=list)
+    kind: Literal["area_for_improvement", "priority_action"] | None = None
+    framework_tag: str | None = None
+    responsible_body: str | None = None
     themes: list[ThemeTag] = Field(default_factory=list)
     provenance: Provenance = Field(default_factory=Provenance)
 
@@ -98,6 +106,7 @@ class Recommendation(BaseModel):
 
     id: str | None
     text: str
+    framework_tag: str | None = None
     themes: list[ThemeTag] = Field(default_factory=list)
     provenance: Provenance = Field(default_factory=Provenance)
 

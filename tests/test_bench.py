@@ -137,3 +137,56 @@ def test_quick_benchmark_runs_end_to_end_and_reports_every_field(tmp_path, prefe
     sections = ("| format |", "Where the pipeline's time goes", "Fixed start-up", "cost of Prefect", "second run")
     for heading in (*sections, "speed-up", "at 10 x N: speed-up", "at 10 x N: second run", "Peak memory"):
         assert heading in proc.stdout
+
+
+REAL = ROOT.parent / "shared" / "real"
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="needs ../shared/real (the real Ofsted archive)")
+def test_real_mode_runs_on_a_few_real_pdfs_and_skips_what_is_not_a_pdf(tmp_path, prefect_home):
+    """--real on a folder of 3 real PDFs (spread over the archive's MANIFEST) and its non-PDF .pdf
+    (an HTML page): every figure present and positive, the junk skipped and named."""
+    rows = [line.split("\t") for line in (REAL / "MANIFEST.tsv").read_text().splitlines()[1:] if line.strip()]
+    pdfs = [r[0] for r in rows if r[4] == "True"]
+    junk = [r[0] for r in rows if r[4] == "False"]
+    folder = tmp_path / "real"
+    for i, rel in enumerate([pdfs[0], pdfs[len(pdfs) // 2], pdfs[-1], *junk[:1]]):
+        (folder / f"d{i}").mkdir(parents=True)
+        (folder / f"d{i}" / Path(rel).name).write_bytes((REAL / rel).read_bytes())
+    out = tmp_path / "bench-real.json"
+    env = {**os.environ, "INSPECTIONS_PREFECT_HOME": str(prefect_home)}
+    env.pop("PREFECT_HOME", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--real", str(folder), "--repeats", "2", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(out.read_text())
+    assert result["mode"] == "real" and "formats" not in result
+    r = result["real"]
+    assert r["docs"] == r["pdfs_found"] == 3 and r["rounds"] == 2 and _positive(r["pages"])
+    assert [s["file"] for s in r["skipped"]] == ([f"d3/{Path(junk[0]).name}"] if junk else [])
+    assert all("not a PDF" in s["reason"] for s in r["skipped"])
+    for side in ("floor", "pipeline", "reader", "extract"):
+        assert all(_positive(r[side][k]) for k in ("s", "docs_per_s", "pages_per_s")), side
+        assert len(r["samples"][side]) == 2 and all(_positive(x) for x in r["samples"][side])
+    for key in ("ratio", "ratio_fastest", "ratio_rounds_median", "floor_over_reader", "floor_over_extract"):
+        assert _positive(r[key]), key
+    assert len(r["ratio_rounds"]) == 2 and all(_positive(x) for x in r["ratio_rounds"])
+    assert r["target"] == 0.25 and r["meets_target"] == (min(r["ratio"], r["ratio_fastest"]) >= 0.25)
+    assert r["pipeline_failed"] == []
+    assert len(r["per_document"]) == 3 and all(_positive(d["ratio"]) for d in r["per_document"])
+    ing = r["ingest"]
+    for w in ("workers_1", "workers_2"):
+        assert ing[w]["counts"]["n_new"] == 3 and ing[w]["counts"]["n_failed"] == 0
+        assert all(_positive(ing[w][k]) for k in ("s", "docs_per_s", "pages_per_s", "wall_s"))
+    assert _positive(ing["speedup"]) and ing["speedup_informational"] and ing["meets_speedup_target"] is None
+    # The table: the real documents' section, the skip named.
+    assert "Real documents: all 3 PDFs" in proc.stdout and "not a PDF" in proc.stdout
+    for heading in ("| floor: PDFium text", "| reader alone", "| extraction alone", "| ingest, workers=2",
+                    "| from the medians", "informational at 3", "Furthest from the floor"):  # fmt: skip
+        assert heading in proc.stdout, heading

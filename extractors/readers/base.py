@@ -21,6 +21,7 @@ class Hint(StrEnum):
     HEADING = "heading"
     BULLET = "bullet"
     TABLE_ROW = "table_row"
+    FOOTNOTE = "footnote"
 
 
 class Line(NamedTuple):

@@ -262,6 +262,7 @@ def _read_page(page, index: int, table_finder: bool, plumber: _Plumber, warnings
         text, lines, spans, boxes = _pdfium_lines(textpage)
         if not lines:
             return []
+        _mark_footnotes(lines, page.get_height())
         multi = sum(1 for ln in lines if len(ln.segs) > 1)
         if multi >= TABLE_MIN_ROWS and _has_paths(page):
             # A ruled table: keep top-to-bottom order and read the table grid.
@@ -282,6 +283,51 @@ def _read_page(page, index: int, table_finder: bool, plumber: _Plumber, warnings
     return lines
 
 
+# Footnotes: at the foot of a page, in type clearly smaller than the page's body text, the first
+# line starting with the note's number.
+FOOTNOTE_ZONE = 0.35  # share of the page height, from the bottom, where a footnote may start
+FOOTNOTE_SIZE_RATIO = 0.9  # a footnote's lines are below this share of the body text's size
+_NOTE_START = re.compile(r"\d{1,2}(?:\s?\S|$)")  # "1 The areas ...", "2Looked after ...", a lone "2"
+_PAGE_NUMBER = re.compile(r"\d{1,3}|page \d{1,3}(?: of \d{1,3})?", re.I)
+
+
+def _body_size(lines: list[_PhysLine]) -> float:
+    """The page's body text size: the most common (rounded) size among its longer lines."""
+    counts: dict[float, int] = {}
+    for ln in lines:
+        if len(ln.segs) == 1 and len(ln.segs[0].text) > 40:
+            key = round(ln.size, 0)
+            counts[key] = counts.get(key, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else 0.0
+
+
+def _mark_footnotes(lines: list[_PhysLine], height: float) -> None:
+    """Hint the footnote block at the foot of a page (lines in top-down order) as FOOTNOTE.
+
+    The block is the last run of small-type lines that starts with a numbered line low on the
+    page; the running footer below it, also small, is inside the run and is dropped later as a
+    running footer. A footnote left in the text flow cut a paragraph or list that carries on
+    over the page ("1 The areas for improvement have been cross-referenced ...").
+    """
+    body = _body_size(lines)
+    if not body:
+        return
+    small = FOOTNOTE_SIZE_RATIO * body
+    k = len(lines)
+    while (
+        k > 0
+        and len(lines[k - 1].segs) == 1
+        and (lines[k - 1].size < small or _PAGE_NUMBER.fullmatch(lines[k - 1].segs[0].text))
+    ):
+        k -= 1
+    for j in range(k, len(lines)):
+        ln = lines[j]
+        if ln.baseline < FOOTNOTE_ZONE * height and _NOTE_START.match(ln.segs[0].text):
+            for note in lines[j:]:
+                note.hint = Hint.FOOTNOTE
+            return
+
+
 def _pdfium_lines(textpage) -> tuple[str, list[_PhysLine], list[tuple[int, int, float, float]], _Boxes]:
     """The page text, its physical lines (unordered), each PDFium line's (start, end, bottom, top)
     and the char boxes fetched so far."""
@@ -293,9 +339,14 @@ def _pdfium_lines(textpage) -> tuple[str, list[_PhysLine], list[tuple[int, int, 
     if len(text) != n_chars:
         # Excluded/inserted chars break the char-index == text-index assumption (rare).
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(n_chars))
+    if "\ufffe" in text:
+        # PDFium's mark for a hyphen at a line end, with the two halves of the word joined. In the
+        # real archive every such word is a compound also printed with its hyphen elsewhere
+        # ("decision-making", "co-located"), never one printed joined: keep the hyphen.
+        text = text.replace("\ufffe", "-")
     rects = _text_rects(textpage)
     spans: list[tuple[int, int, float, float]] = []
-    lines = _merge_baselines(_split_lines(text, boxes, rects, spans))
+    lines = _join_markers(_drop_superscripts(_merge_baselines(_split_lines(text, boxes, rects, spans))))
     return text, lines, spans, boxes
 
 
@@ -336,6 +387,8 @@ def _split_lines(text: str, boxes: _Boxes, rects, spans: list[tuple[int, int, fl
         chunk = m.group()
         first = a + len(chunk) - len(chunk.lstrip())
         last = a + len(chunk.rstrip()) - 1
+        if last > first and text[last].isdigit():
+            last = _before_superscript(text, first, last, boxes)
         if last >= first:
             found.append((a, b, first, last))
     firsts = [f[2] for f in found]
@@ -377,6 +430,72 @@ def _split_lines(text: str, boxes: _Boxes, rects, spans: list[tuple[int, int, fl
         if segs:
             out.append(_PhysLine(segs))
     return out
+
+
+# A footnote reference glued to the end of a line ("What needs to improve?1", "Board1"): one or two
+# digits after a letter or closing punctuation, printed smaller than the char before them.
+_SUPERSCRIPT_AFTER = re.compile(r"[A-Za-z?.:)’'”]\d{1,2}$")
+SUPERSCRIPT_RATIO = 0.8  # a superscript digit is at most this share of the height of the text it follows
+
+
+def _before_superscript(text: str, first: int, last: int, boxes: _Boxes) -> int:
+    """`last`, or the index of the char before a superscript footnote reference ending the line."""
+    m = _SUPERSCRIPT_AFTER.search(text, max(first, last - 2), last + 1)
+    if m is None:
+        return last
+    lead = m.start()  # the letter or punctuation the reference is glued to
+    ref, host = boxes.loose(last), boxes.loose(lead)
+    if ref is None or host is None or host[3] - host[1] <= 0:
+        return last
+    if (ref[3] - ref[1]) < SUPERSCRIPT_RATIO * (host[3] - host[1]):
+        return lead
+    return last
+
+
+_SUPERSCRIPT_ONLY = re.compile(r"\d{1,2}(?:,\s?\d{1,2})*")
+
+
+def _drop_superscripts(lines: list[_PhysLine]) -> list[_PhysLine]:
+    """Drop lines that are only a footnote reference printed beside a line of larger text.
+
+    PDFium gives a raised reference ("What needs to improve?" with a small "1" after it) a line of
+    its own; left in, it starts the heading ("1 What needs to improve?") or, taken for a page
+    number, drops out and lets the heading run into the paragraph above. Lines are in top-down order.
+    """
+    out: list[_PhysLine] = []
+    for k, ln in enumerate(lines):
+        if len(ln.segs) == 1 and _SUPERSCRIPT_ONLY.fullmatch(ln.segs[0].text):
+            near = [lines[j] for j in (k - 1, k + 1) if 0 <= j < len(lines)]
+            if any(
+                ln.size < SUPERSCRIPT_RATIO * o.size and ln.bottom < o.top and ln.top > o.bottom and ln.x0 >= o.x0
+                for o in near
+            ):
+                continue
+        out.append(ln)
+    return out
+
+
+# A list marker printed apart from its text: a bullet glyph, or a number or letter ("1.", "(a)", "iv)").
+_MARKER_SEG = re.compile(
+    r"[◼▪•●■◆►▶➢➤✓✔○◦\-–—−\uf06e\uf02d\uf0b7\uf0a7\uf0be\uf076\uf0d8\uf0fc\uf0a8o]"
+    r"|\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]"
+)
+
+
+def _join_markers(lines: list[_PhysLine]) -> list[_PhysLine]:
+    """Join a list marker to the text after it: "◼", "1." or "(a)" set apart by a tab stop is a
+    bullet's marker, not a table cell (left apart, every bulleted page looked like a table).
+
+    The joined line keeps the text's geometry (a glyph's box is not the line's font size) and
+    the marker's left edge.
+    """
+    for ln in lines:
+        segs = ln.segs
+        if len(segs) > 1 and _MARKER_SEG.fullmatch(segs[0].text):
+            mark, body = segs[0], segs[1]
+            joined = _Seg(f"{mark.text} {body.text}", mark.x0, body.x1, body.bottom, body.top, body.baseline, body.size)
+            ln.set_segs([joined, *segs[2:]])
+    return lines
 
 
 def _merge_baselines(lines: list[_PhysLine]) -> list[_PhysLine]:
@@ -1270,7 +1389,8 @@ def _emit(pages: list[list[_PhysLine]]) -> tuple[str, list[Line]]:
             else:
                 text = ln.segs[0].text
                 hint = no_hint if hint is table_row else hint
-            para = prev is None or ln.column_start or _gap_above(prev, ln, pitch)
+            # A ruled table's row is a paragraph of its own, even where it is not emitted as a row (one cell).
+            para = prev is None or ln.column_start or bool(ln.cells_from_table) or _gap_above(prev, ln, pitch)
             indent = max(0, int((ln.x0 - margin + INDENT_STEP_PT / 4) // INDENT_STEP_PT))
             append(Line(text, number, start, para, hint, indent, cells))
             texts.append(text)

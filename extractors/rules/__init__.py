@@ -79,6 +79,8 @@ class Lexicon(BaseModel):
     not_recommendation_patterns: list[str]
     judgement_subject_stop: list[str]
     judgement_areas: list[str]
+    list_end_headings: list[str]
+    not_item_patterns: list[str]
 
     @field_validator("inspectorates", "providers")
     @classmethod
@@ -88,7 +90,7 @@ class Lexicon(BaseModel):
                 re.compile(p)
         return v
 
-    @field_validator("provider_regexes", "not_recommendation_patterns")
+    @field_validator("provider_regexes", "not_recommendation_patterns", "list_end_headings", "not_item_patterns")
     @classmethod
     def _compiles(cls, v: list[str]) -> list[str]:
         for p in v:

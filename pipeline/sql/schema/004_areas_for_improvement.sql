@@ -10,6 +10,9 @@ CREATE TABLE IF NOT EXISTS areas_for_improvement (
     timescale  VARCHAR,  -- immediately | within_3_months | within_6_months | within_12_months
     judgement  VARCHAR,  -- grade vocabulary
     rag        VARCHAR,  -- red | amber | green
+    kind       VARCHAR,  -- area_for_improvement | priority_action, where the document says
+    framework_tag VARCHAR,  -- national framework cross-reference printed after the item: "outcome 3", "enabler 2"
+    responsible_body VARCHAR,  -- the body a table names as responsible (area SEND)
     page       INTEGER,
     char_start INTEGER NOT NULL,
     char_end   INTEGER NOT NULL,

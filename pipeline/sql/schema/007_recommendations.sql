@@ -4,6 +4,7 @@ CREATE TABLE IF NOT EXISTS recommendations (
     rec_no     INTEGER NOT NULL,
     rec_ref    VARCHAR,
     text       VARCHAR NOT NULL,
+    framework_tag VARCHAR,  -- national framework cross-reference printed after the item
     page       INTEGER,
     char_start INTEGER NOT NULL,
     char_end   INTEGER NOT NULL,
