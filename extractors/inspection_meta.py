@@ -166,8 +166,6 @@ def find_visit_focus(blocks: list[Block], rules: MetadataRules, first: int = 0, 
                 item = list_item(nxt)
                 if item is None:
                     break
-                if not parts[-1].endswith((".", ";", ",", ":")):
-                    parts[-1] += ";"  # items printed without punctuation, kept apart on one line
                 parts.append(item)
                 out_end = nxt.end
             sentence = " ".join(parts)

@@ -396,7 +396,7 @@ _ILACS = "Inspection of Dorset local authority children’s services\nInspection
         (_ILACS, None, "Overall effectiveness Good\nThe plans. (outcome 4, national framework)", 12, "ilacs",
          "standard"),
         ("Cornwall Council Inspection of services for children in need of help and protection, children looked after "
-         "and care leavers\nInspection date: 11 April 2016 to 6 May 2016", None, "", 26, "sif", "full"),
+         "and care leavers\nInspection date: 11 April 2016 to 6 May 2016", None, "", 26, "sif", "standard"),
         ("Surrey County Council Re-inspection of services for children in need of help and protection\n"
          "Inspection date: 26 February 2018", None, "", 25, "sif", "re-inspection"),
         ("Surrey Safeguarding Children Board Review of the effectiveness of the Local Safeguarding Children\nBoard\n"
@@ -465,7 +465,7 @@ def test_a_focused_visit_letter_gets_its_focus_and_the_list_under_it():
                                                                       "focused_visit_letter")  # fmt: skip
     assert rec.visit_focus == (
         "Inspectors looked at the local authority’s arrangements for care leavers aged 18 to 25, with a particular "
-        "focus on: the quality and suitability of accommodation; support into adulthood"
+        "focus on: the quality and suitability of accommodation support into adulthood"
     )
     assert rec.visit_topics == ["care leavers"]
     assert (rec.provider, rec.la_code, rec.region) == ("Portsmouth", "851", "South East")
