@@ -530,12 +530,12 @@ def _tokens(text: str, subjects: list[tuple[SubjectRule, re.Pattern[str]]]) -> l
     return toks + _gap_tokens(text, pos, len(text))
 
 
-def _assign(seg: list[_Tok]) -> dict[int, tuple[Grade, int, int]]:
+def _assign(seg: list[_Tok]) -> dict[int, tuple[Grade | None, int, int]]:
     """Each subject's grade in a run of list tokens: printed around it ("Requires" S "improvement"),
     right after it, or, for a column of grades printed after the subjects, in order."""
     subj = [i for i, t in enumerate(seg) if t.kind == "S"]
     used: set[int] = set()
-    out: dict[int, tuple[Grade, int, int]] = {}
+    out: dict[int, tuple[Grade | None, int, int]] = {}
 
     def _near(i: int, step: int) -> int | None:
         j = i + step
@@ -546,23 +546,23 @@ def _assign(seg: list[_Tok]) -> dict[int, tuple[Grade, int, int]]:
     for i in subj:
         before, after = _near(i, -1), _near(i, 1)
         if before is not None and after is not None and seg[before].kind == "R" and seg[after].kind == "I":
-            out[i] = (seg[before].grade, seg[before].start, seg[after].end)  # type: ignore[assignment]
+            out[i] = (seg[before].grade, seg[before].start, seg[after].end)
             used |= {before, after}
     for i in subj:
         after = _near(i, 1)
         if i in out or after is None:
             continue
         if seg[after].kind == "G":
-            out[i] = (seg[after].grade, seg[i].start, seg[after].end)  # type: ignore[assignment]
+            out[i] = (seg[after].grade, seg[i].start, seg[after].end)
             used.add(after)
         elif seg[after].kind == "R" and (second := _near(after, 1)) is not None and seg[second].kind == "I":
-            out[i] = (seg[after].grade, seg[i].start, seg[second].end)  # type: ignore[assignment]
+            out[i] = (seg[after].grade, seg[i].start, seg[second].end)
             used |= {after, second}
     rest = [i for i in subj if i not in out]
     column = [j for j, t in enumerate(seg) if t.kind == "G" and j not in used and rest and j > rest[0]]
     if rest and len(column) == len(rest) and all(j > subj[-1] for j in column):
         for i, j in zip(rest, column, strict=True):
-            out[i] = (seg[j].grade, seg[i].start, seg[j].end)  # type: ignore[assignment]
+            out[i] = (seg[j].grade, seg[i].start, seg[j].end)
     return out
 
 
@@ -578,7 +578,7 @@ def _read_list(stream: _Stream, subjects: list[tuple[SubjectRule, re.Pattern[str
         items, seen = [], set()
         for i, (grade, start, end) in sorted(_assign(seg).items()):
             rule = seg[i].rule
-            if rule is None or rule.key in seen:
+            if rule is None or grade is None or rule.key in seen:
                 continue
             seen.add(rule.key)
             subject = " ".join(stream.text[seg[i].start : seg[i].end].split())
@@ -778,4 +778,15 @@ def extract_overall(analysis: Analysis, judgements: list[Judgement]) -> OverallJ
     for j in judgements:
         if _OVERALL_EFFECTIVENESS.search(j.subject):
             return OverallJudgement(grade=j.grade, kind="effectiveness", provenance=j.provenance)
+    return None
+
+
+def subject_key(subject: str, framework: str) -> str | None:
+    """The rules' key for a subject of a framework's judgement list ("impact_of_leaders"), or None."""
+    text = " ".join(subject.split())
+    for lst, subjects in _compiled().lists:
+        if lst.framework == framework:
+            for rule, rx in subjects:
+                if rx.fullmatch(text):
+                    return rule.key
     return None
