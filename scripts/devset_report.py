@@ -87,6 +87,7 @@ class DocSummary:
     date_found: bool = False
     judgements: dict[str, dict] = field(default_factory=dict)  # scraper column -> {grade, quote, page}
     n_judgements: int = 0
+    send_outcome: str | None = None
 
 
 def year_of(path: Path) -> int | None:
@@ -151,6 +152,7 @@ def summarise(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc
         s.provider_resolved = bool(record.get("provider"))
     s.date_found = bool(record.get("date"))
     s.n_judgements = len(record["judgements"])
+    s.send_outcome = (record.get("send_outcome") or {}).get("category")
     fw = "ilacs" if framework in ("ilacs", "ilacs_2026") else framework
     for j in record["judgements"]:
         key = subject_key(j["subject"], fw)
@@ -281,13 +283,13 @@ def _row(label: str, docs: list[DocSummary]) -> str:
     return (
         f"{label:32} {len(docs):5} {len(docs) - len(ok):6} {len(listed):6} {sum(1 for d in listed if d.items):7} "
         f"{sum(d.items for d in ok):6} {sum(d.provider_resolved for d in ok):8} {sum(d.date_found for d in ok):5} "
-        f"{sum(d.n_judgements for d in ok):10}"
+        f"{sum(d.n_judgements for d in ok):10} {sum(bool(d.send_outcome) for d in ok):7}"
     )
 
 
 _HEADER = (
     f"{'group':32} {'docs':>5} {'failed':>6} {'lists':>6} {'yielded':>7} {'items':>6} {'provider':>8} "
-    f"{'date':>5} {'judgements':>10}"
+    f"{'date':>5} {'judgements':>10} {'outcome':>7}"
 )
 
 
@@ -313,7 +315,7 @@ def yield_tables(summaries: list[DocSummary]) -> list[str]:
     lines.append(
         "\nlists: documents whose text has a list heading (" + ", ".join(f"'{h}'" for h in LIST_HEADINGS) + "); "
         "yielded: of those, documents with at least one item; provider: la_name/ons_code where the record "
-        "carries them, else provider, non-null"
+        "carries them, else provider, non-null; outcome: area SEND outcome category found"
     )
     return lines
 

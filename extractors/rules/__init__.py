@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from schemas.record import DocType, Grade
+from schemas.record import DocType, Grade, SendOutcome
 
 RULES_DIR = Path(__file__).parent
 
@@ -146,6 +146,16 @@ class NoJudgementGenre(_Strict):
     opening_patterns: list[str] = Field(min_length=1)
 
 
+class SendOutcomeRule(_Strict):
+    category: SendOutcome
+    pattern: str
+
+
+class SendOutcomes(_Strict):
+    why: str
+    categories: list[SendOutcomeRule] = Field(min_length=1)
+
+
 class SubjectRule(_Strict):
     key: str
     pattern: str
@@ -196,6 +206,7 @@ class JudgementRules(_Strict):
     split_grade: SplitGrade
     grade_numbers: dict[str, Grade]
     no_judgement_documents: list[NoJudgementGenre]
+    send_outcomes: SendOutcomes
     lists: list[JudgementList] = Field(min_length=1)
     overall_subject: str
     overall_sentences: list[str] = Field(min_length=1)
@@ -211,6 +222,7 @@ class JudgementRules(_Strict):
         grades = self.grade_alternation
         pats = [g.pattern for g in self.grades] + [self.split_grade.first, self.split_grade.second]
         pats += [p for g in self.no_judgement_documents for p in g.opening_patterns]
+        pats += [c.pattern for c in self.send_outcomes.categories]
         pats += [s.pattern for lst in self.lists for s in lst.subjects] + self.overall_sentences
         pats += self.lscb.patterns + self.lscb.review_opening_patterns + self.la_2009_13.opening_patterns
         pats += [s.pattern for s in self.la_2009_13.sections] + [s.pattern for s in self.la_2009_13.subjects]
