@@ -407,7 +407,7 @@ class _Compiled(NamedTuple):
     lscb: list[re.Pattern[str]]
     lscb_review: list[re.Pattern[str]]
     la_opening: list[re.Pattern[str]]
-    la_sections: list[tuple[str, re.Pattern[str]]]
+    la_sections: list[re.Pattern[str]]
     la_subjects: list[tuple[SubjectRule, re.Pattern[str]]]
     la_line: re.Pattern[str]
     la_sentence: re.Pattern[str]
@@ -445,7 +445,7 @@ def _compiled() -> _Compiled:
         lscb=[compile_phrase(p, g) for p in r.lscb.patterns],
         lscb_review=[compile_phrase(p) for p in r.lscb.review_opening_patterns],
         la_opening=[re.compile(compile_phrase(p).pattern, re.I | re.M) for p in la.opening_patterns],
-        la_sections=[(s.name, compile_phrase(s.pattern)) for s in la.sections],
+        la_sections=[compile_phrase(p) for p in la.sections],
         la_subjects=[(s, compile_phrase(s.pattern)) for s in la.subjects],
         la_line=re.compile(rf"^(?:\d{{1,2}}\.?\s+)?(?P<subject>{la_alt})\s*(?:[:|–—-]\s*)?{grade_expr}\s*\.?$", re.I),
         la_sentence=re.compile(
@@ -475,7 +475,7 @@ def _opening(analysis: Analysis) -> _Stream:
 
 def _no_judgement_genre(analysis: Analysis) -> str | None:
     """'focused_visit' or 'area_send' when the document's opening names it one (they grade nothing)."""
-    blocks = analysis.blocks[: judgement_rules().opening.max_blocks]
+    blocks = analysis.blocks[: judgement_rules().opening.genre_blocks]
     for genre, patterns in _compiled().no_judgement:
         for v in blocks:
             text = v.text.strip()
@@ -623,9 +623,8 @@ def _la_2009_13(analysis: Analysis) -> list[Judgement]:
     for v in analysis.blocks:
         text = v.text.strip()
         plain = _NUMBERING.sub("", " ".join(text.split()))
-        for name, rx in c.la_sections:
-            if rx.fullmatch(plain):
-                section = name
+        if any(rx.fullmatch(plain) for rx in c.la_sections):
+            section = plain
         if not names_a_grade(text) and not re.search(r"grade\s*[1-4]", text, re.I):
             continue
         line = c.la_line.match(text) if len(text) < 300 else None

@@ -200,6 +200,17 @@ CP_2012 = (
     "is judged to be adequate.\n\n2. The quality of practice is good.\n\n3. Leadership and governance is adequate.\n\n"
     "At the last inspection overall effectiveness was judged to be inadequate.\n"
 )
+SLAC_RECORD = (  # a report whose grades are printed once in the body and again in its closing table
+    "Announced inspection of safeguarding and looked after children services\nNorthtown City Council\n\n"
+    "Safeguarding services\n\nOverall effectiveness\tGood\n\nCapacity for improvement\tGood\n\n"
+    "Looked after children services\n\nOverall effectiveness\tAdequate\n\n"
+    "Record of main findings\n\nSafeguarding services\t\n"
+    "Overall effectiveness\tGood\nCapacity for improvement\tGood\n"
+    "Children and young people are safe: effectiveness of services in taking reasonable steps to ensure that "
+    "children and young people are safe\tAdequate\nChildren and young people feel safe\tGood\n"
+    "Evaluation, including performance management, quality assurance and workforce planning\tAdequate\n"
+    "Looked after children services\t\nOverall effectiveness\tAdequate\nValue for money\tAdequate\n"
+)
 LA_2009_CASES = {
     "SLAC 2009-12: sections, 'Grade N (x)' lines and 'X is good' paragraphs": (
         SLAC,
@@ -217,6 +228,27 @@ LA_2009_CASES = {
             ("Services for looked after children: Equality and diversity", "good"),
         ],
         "adequate",
+    ),
+    "SLAC: grades restated in the record of main findings, sections as printed": (
+        SLAC_RECORD,
+        [
+            ("Safeguarding services: Overall effectiveness", "good"),
+            ("Safeguarding services: Capacity for improvement", "good"),
+            (
+                "Safeguarding services: Children and young people are safe: effectiveness of services in taking "
+                "reasonable steps to ensure that children and young people are safe",
+                "adequate",
+            ),
+            ("Safeguarding services: Children and young people feel safe", "good"),
+            (
+                "Safeguarding services: Evaluation, including performance management, quality assurance and "
+                "workforce planning",
+                "adequate",
+            ),
+            ("Looked after children services: Overall effectiveness", "adequate"),
+            ("Looked after children services: Value for money", "adequate"),
+        ],
+        "good",
     ),
     "child protection 2012-13: 'X is adequate' paragraphs": (
         CP_2012,

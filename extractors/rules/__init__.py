@@ -172,8 +172,11 @@ class JudgementList(_Strict):
 
 
 class Opening(_Strict):
+    """Where a report prints its judgement table (pages, blocks) and names its genre (blocks)."""
+
     max_page: int = Field(ge=1)
     max_blocks: int = Field(ge=1)
+    genre_blocks: int = Field(ge=1)
 
 
 class LscbRules(_Strict):
@@ -183,17 +186,13 @@ class LscbRules(_Strict):
     review_opening_patterns: list[str] = Field(min_length=1)
 
 
-class Section(_Strict):
-    name: str
-    pattern: str
-
-
 class La2009Rules(_Strict):
     why: str
     opening_blocks: int = Field(ge=1)
     opening_why: str
     opening_patterns: list[str] = Field(min_length=1)
-    sections: list[Section]
+    sections_why: str
+    sections: list[str]
     subjects: list[SubjectRule] = Field(min_length=1)
 
 
@@ -225,7 +224,7 @@ class JudgementRules(_Strict):
         pats += [c.pattern for c in self.send_outcomes.categories]
         pats += [s.pattern for lst in self.lists for s in lst.subjects] + self.overall_sentences
         pats += self.lscb.patterns + self.lscb.review_opening_patterns + self.la_2009_13.opening_patterns
-        pats += [s.pattern for s in self.la_2009_13.sections] + [s.pattern for s in self.la_2009_13.subjects]
+        pats += self.la_2009_13.sections + [s.pattern for s in self.la_2009_13.subjects]
         for p in pats:
             try:
                 compile_phrase(p, grades)
