@@ -5,7 +5,7 @@ from __future__ import annotations
 from extractors import EXTRACTOR_VERSION
 from extractors.analysis import analyse
 from extractors.findings import extract_findings
-from extractors.judgements import extract_judgements, extract_overall, extract_send_outcome
+from extractors.judgements import extract_judgements, extract_overall
 from extractors.metadata import extract_metadata
 from extractors.themes import classify_themes
 from schemas.document import Document
@@ -32,7 +32,6 @@ def extract_record(doc: Document) -> ExtractionRecord:
         areas_for_improvement=findings.areas,
         recommendations=findings.recommendations,
         judgements=judgements,
-        send_outcome=extract_send_outcome(analysis),
         sha256=doc.sha256,
         extractor_version=EXTRACTOR_VERSION,
     )

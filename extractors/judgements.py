@@ -14,9 +14,10 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from extractors.analysis import Analysis, BlockView, grade_from_text, names_a_grade
-from extractors.rules import JudgementList, SubjectRule, compile_phrase, judgement_rules, lexicon
+from extractors.rules import lexicon
+from extractors.rules.judgement_rules import JudgementList, SubjectRule, compile_phrase, judgement_rules
 from schemas.document import Block, BlockKind
-from schemas.record import Grade, InspectionOutcome, Judgement, OverallJudgement, Provenance, SendOutcome
+from schemas.record import Grade, Judgement, OverallJudgement, Provenance
 
 _Q = "[‘'\"“]"
 _QE = "[’'\"”]"
@@ -402,7 +403,6 @@ class _Compiled(NamedTuple):
     gap: re.Pattern[str]
     lists: list[tuple[JudgementList, list[tuple[SubjectRule, re.Pattern[str]]]]]
     no_judgement: list[tuple[str, list[re.Pattern[str]]]]
-    send_outcomes: list[tuple[SendOutcome, re.Pattern[str]]]
     overall: list[re.Pattern[str]]
     lscb: list[re.Pattern[str]]
     lscb_review: list[re.Pattern[str]]
@@ -440,7 +440,6 @@ def _compiled() -> _Compiled:
         gap=gap,
         lists=[(lst, [(s, _bounded(s.pattern, g)) for s in lst.subjects]) for lst in r.lists],
         no_judgement=[(n.genre, [compile_phrase(p) for p in n.opening_patterns]) for n in r.no_judgement_documents],
-        send_outcomes=[(c.category, compile_phrase(c.pattern)) for c in r.send_outcomes.categories],
         overall=[compile_phrase(p, g) for p in r.overall_sentences],
         lscb=[compile_phrase(p, g) for p in r.lscb.patterns],
         lscb_review=[compile_phrase(p) for p in r.lscb.review_opening_patterns],
@@ -790,19 +789,4 @@ def subject_key(subject: str, framework: str) -> str | None:
             for rule, rx in subjects:
                 if rx.fullmatch(text):
                     return rule.key
-    return None
-
-
-def extract_send_outcome(analysis: Analysis) -> InspectionOutcome | None:
-    """An area SEND report's outcome category, from its 'Inspection outcome' sentence ("... typically
-    lead to positive experiences and outcomes ..." -> positive): recorded as what it is, not a grade."""
-    if _no_judgement_genre(analysis) != "area_send":
-        return None
-    for v in analysis.blocks[: judgement_rules().opening.max_blocks]:
-        for category, rx in _compiled().send_outcomes:
-            m = rx.search(v.text)
-            if m:
-                return InspectionOutcome(
-                    category=category, provenance=_prov(v, "send_outcome.sentence", m.start(), m.end())
-                )
     return None

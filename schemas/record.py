@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RECORD_SCHEMA_VERSION = "1.1.0"
+RECORD_SCHEMA_VERSION = "1.0.0"
 
 
 class DocType(StrEnum):
@@ -70,23 +70,6 @@ class ThemeTag(BaseModel):
     terms: list[str]
     confidence: float
     rule: str
-
-
-class SendOutcome(StrEnum):
-    """An area SEND inspection's outcome category (2023 framework): not a grade."""
-
-    POSITIVE = "positive"  # arrangements typically lead to positive experiences and outcomes
-    INCONSISTENT = "inconsistent"  # arrangements lead to inconsistent experiences and outcomes
-    WIDESPREAD_FAILINGS = "widespread_failings"  # widespread and/or systemic failings
-
-
-class InspectionOutcome(BaseModel):
-    """An outcome category a report states instead of a grade, with where it says so."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    category: SendOutcome
-    provenance: Provenance = Field(default_factory=Provenance)
 
 
 class Evidence(BaseModel):
@@ -151,8 +134,6 @@ class ExtractionRecord(BaseModel):
     areas_for_improvement: list[AreaForImprovement] = Field(default_factory=list)
     recommendations: list[Recommendation] = Field(default_factory=list)
     judgements: list[Judgement] = Field(default_factory=list)
-    # Extra key (the contract allows them): an area SEND report's outcome category, never a grade.
-    send_outcome: InspectionOutcome | None = None
     schema_name: Literal["InspectionsRecord"] = "InspectionsRecord"
     schema_version: str = RECORD_SCHEMA_VERSION
     sha256: str | None = None

@@ -152,7 +152,8 @@ def summarise(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc
         s.provider_resolved = bool(record.get("provider"))
     s.date_found = bool(record.get("date"))
     s.n_judgements = len(record["judgements"])
-    s.send_outcome = (record.get("send_outcome") or {}).get("category")
+    outcome = record.get("send_outcome")  # area SEND: the outcome category, where the record carries it
+    s.send_outcome = outcome.get("category") if isinstance(outcome, dict) else outcome
     fw = "ilacs" if framework in ("ilacs", "ilacs_2026") else framework
     for j in record["judgements"]:
         key = subject_key(j["subject"], fw)
@@ -315,7 +316,7 @@ def yield_tables(summaries: list[DocSummary]) -> list[str]:
     lines.append(
         "\nlists: documents whose text has a list heading (" + ", ".join(f"'{h}'" for h in LIST_HEADINGS) + "); "
         "yielded: of those, documents with at least one item; provider: la_name/ons_code where the record "
-        "carries them, else provider, non-null; outcome: area SEND outcome category found"
+        "carries them, else provider, non-null; outcome: the area SEND outcome category, where records carry it"
     )
     return lines
 
