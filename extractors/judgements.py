@@ -1,5 +1,10 @@
 """Graded judgements: judgement tables and lists, "Subject: Grade" lines, and ratings in running text.
 
+A report of one of Ofsted's frameworks for a council's children's services (ILACS and its 2026
+form, SIF and its LSCB review, the 2009-13 frameworks) is read from the structure that framework
+prints (`read_framework`, rules/judgements.json); focused-visit letters and area SEND reports grade
+nothing. Every other document is read by the general rules below.
+
 Running text is read with narrow, precise patterns (quoted subjects, service-area codes, "X was
 judged to be Y"); a sentence that fits none of them yields nothing rather than a guess, and a
 sentence about a previous inspection, a statistic or a risk ("is judged inadequate") yields nothing.
@@ -394,9 +399,10 @@ class _ListItem:
 class FrameworkReading:
     """What a document's own structure says about its judgements (see `read_framework`)."""
 
-    framework: str | None  # "ilacs", "sif", "lscb_review", "la_2009_13", a no-judgement genre, or None
+    # "ilacs", "ilacs_2026" (an ILACS table without an Overall effectiveness row), "sif", "lscb_review",
+    # "la_2009_13", a no-judgement genre ("focused_visit", "area_send"), or None
+    framework: str | None
     judgements: list[Judgement]
-    has_overall: bool = False
 
 
 class _Compiled(NamedTuple):
@@ -694,14 +700,15 @@ def read_framework(analysis: Analysis) -> FrameworkReading:
             first = stream.blocks.index(stream.at(items[0].start)[0])
             before = {id(b) for b in stream.blocks[: first + 1]}
             opening = [v for v in analysis.blocks if id(v.block) in before]
-            if not has_overall:
+            if not has_overall:  # the overall judgement is the sentence above the list
                 overall = _sentence_judgement(opening, c.overall, rules.overall_subject, "judgement.sif.overall")
                 out += [overall] if overall is not None else []
-                has_overall = overall is not None
             lscb = _sentence_judgement(analysis.blocks, c.lscb, rules.lscb.subject, "judgement.sif.lscb")
             out += [lscb] if lscb is not None else []
+        elif fw == "ilacs" and not has_overall:  # the framework as changed in 2026 grades no overall effectiveness
+            fw = "ilacs_2026"
         out.sort(key=lambda j: j.provenance.start)
-        return FrameworkReading(fw, out, has_overall)
+        return FrameworkReading(fw, out)
     if _opens_with(analysis, c.lscb_review, 10):
         lscb = _sentence_judgement(analysis.blocks, c.lscb, rules.lscb.subject, "judgement.lscb_review.lscb")
         if lscb is not None:
@@ -709,7 +716,7 @@ def read_framework(analysis: Analysis) -> FrameworkReading:
     if _opens_with(analysis, c.la_opening, rules.la_2009_13.opening_blocks):
         found = _la_2009_13(analysis)
         if found:
-            return FrameworkReading("la_2009_13", found, any(j.provenance.rule.endswith(".overall") for j in found))
+            return FrameworkReading("la_2009_13", found)
     return FrameworkReading(None, [])
 
 

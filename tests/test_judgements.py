@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from extractors.analysis import analyse
 from extractors.extract import extract_record
+from extractors.judgements import read_framework
 from extractors.readers import read_bytes, read_document
 from extractors.rules.judgement_rules import JudgementRules, judgement_rules
 
@@ -95,6 +97,8 @@ def test_ilacs_judgement_table(case):
     assert sorted(got) == sorted(expected)  # headings restating a row, and earlier grades, add nothing
     assert got_overall == overall  # the 2026 framework has none, and none is taken from the prose
     assert all(j.provenance.rule.startswith("judgement.ilacs.") and j.provenance.page == 1 for j in rec.judgements)
+    framework = read_framework(analyse(read_bytes((ILACS_HEAD + text).encode("utf-8"), "case.txt"))).framework
+    assert framework == ("ilacs" if overall else "ilacs_2026")
 
 
 SIF_HEAD = (
