@@ -234,6 +234,12 @@ def test_main_content_is_preferred_and_page_furniture_dropped(no_page_check):
     assert [ln.text for ln in no_main] == ["Report", "Body"]  # a furniture name never drops the h1
     articles = _lines("<p>Outside</p><article><p>Inside</p></article>")
     assert [ln.text for ln in articles] == ["Inside"]
+    sections = _lines(
+        "<main><div id='feedback-from-children'><p>Children said</p></div>"
+        "<section class='consent-and-capacity'><p>Consent is sought</p></section>"
+        "<div class='page-header-actions'><p>Print this page</p></div></main>"
+    )
+    assert [ln.text for ln in sections] == ["Children said", "Consent is sought"]  # report sections stay
 
 
 def test_entities_and_text_that_looks_like_markup_survive_normalisation():

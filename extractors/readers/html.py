@@ -211,6 +211,7 @@ class _Walk:
     def __init__(self, chrome: re.Pattern[str], chrome_roles: frozenset[str]) -> None:
         self.chrome = chrome
         self.chrome_roles = chrome_roles
+        self.chrome_seen: dict[str, bool] = {}  # class and id names -> furniture?
         self.lines: list[Line] = []
         self.texts: list[str] = []
         self.offset = 0
@@ -319,9 +320,12 @@ class _Walk:
         if role and role.lower() in self.chrome_roles:
             return True
         names = " ".join(filter(None, (attrs.get("class"), attrs.get("id"))))
-        if names and tag not in _CELLS and tag != "tr" and self.chrome.search(names):
-            return node.css_first(_KEEP_IF_HOLDS) is None
-        return False
+        if not names or tag in _CELLS or tag == "tr":
+            return False
+        furniture = self.chrome_seen.get(names)
+        if furniture is None:  # a page repeats its class names: each is searched once
+            furniture = self.chrome_seen[names] = self.chrome.search(names) is not None
+        return furniture and node.css_first(_KEEP_IF_HOLDS) is None
 
     # -- lines ------------------------------------------------------------------------------------
 
