@@ -237,9 +237,10 @@ def test_main_content_is_preferred_and_page_furniture_dropped(no_page_check):
     sections = _lines(
         "<main><div id='feedback-from-children'><p>Children said</p></div>"
         "<section class='consent-and-capacity'><p>Consent is sought</p></section>"
-        "<div class='page-header-actions'><p>Print this page</p></div></main>"
+        "<div class='page-header-actions'><p>Print this page</p></div><h2 class='section-header'>Findings</h2>"
+        "<table class='table-header'><tr><td>Area</td><td>Grade</td></tr></table></main>"
     )
-    assert [ln.text for ln in sections] == ["Children said", "Consent is sought"]  # report sections stay
+    assert [ln.text for ln in sections] == ["Children said", "Consent is sought", "Findings", "Area\tGrade"]
 
 
 def test_entities_and_text_that_looks_like_markup_survive_normalisation():

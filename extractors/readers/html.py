@@ -20,7 +20,8 @@ a browser. One walk over the content then yields lines:
 - dropped: script, style, template, noscript, form controls, media, `<nav>`, hidden elements
   (hidden, aria-hidden, display:none), header/footer/aside outside any article, section or main,
   and the site furniture rules/web_pages.json names (landmark roles; cookie banners, skip links,
-  visually hidden text by class or id, unless the element holds the page's h1 or main content).
+  visually hidden text by class or id; site headers and footers by a container's class or id),
+  unless the element holds the page's h1 or main content.
 
 Whitespace is collapsed as a browser renders it (every run of spaces, tabs, newlines and no-break
 spaces is one space) and entities are decoded by the parser, so the raw text (lines joined by
@@ -79,6 +80,10 @@ _LISTS = frozenset(("ul", "ol", "menu", "dir"))
 _SECTIONING = frozenset(("article", "section", "main"))
 _PAGE_CHROME = frozenset(("header", "footer", "aside"))  # dropped outside any sectioning element
 _CELLS = frozenset(("td", "th"))
+# Elements a furniture name never drops (tables, their parts, list items) and the plain containers a
+# container name drops (a "section-header" heading stays; a "site-header" div goes).
+_NAMES_IGNORED = frozenset(("table", "thead", "tbody", "tfoot", "caption", "tr", "td", "th", "li"))
+_CONTAINERS = frozenset(("div", "span", "section", "aside", "header", "footer", "nav", "form", "ul", "ol"))
 _TABLE_PARTS = frozenset(("thead", "tbody", "tfoot", "colgroup", "col"))
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _KEEP_IF_HOLDS = "h1, main, article, [role=main]"  # a furniture name never drops the page's content
@@ -208,10 +213,10 @@ class _Walk:
     `para` (para_start) and `prefix` (a list marker). A block boundary flushes it.
     """
 
-    def __init__(self, chrome: re.Pattern[str], chrome_roles: frozenset[str]) -> None:
-        self.chrome = chrome
+    def __init__(self, chrome: tuple[re.Pattern[str], re.Pattern[str]], chrome_roles: frozenset[str]) -> None:
+        self.chrome = chrome  # furniture names: (of any element, of a plain container)
         self.chrome_roles = chrome_roles
-        self.chrome_seen: dict[str, bool] = {}  # class and id names -> furniture?
+        self.chrome_seen: dict[tuple[str, bool], bool] = {}  # (class and id names, container?) -> furniture?
         self.lines: list[Line] = []
         self.texts: list[str] = []
         self.offset = 0
@@ -320,11 +325,12 @@ class _Walk:
         if role and role.lower() in self.chrome_roles:
             return True
         names = " ".join(filter(None, (attrs.get("class"), attrs.get("id"))))
-        if not names or tag in _CELLS or tag == "tr":
+        if not names or tag in _NAMES_IGNORED:
             return False
-        furniture = self.chrome_seen.get(names)
+        key = (names, tag in _CONTAINERS)
+        furniture = self.chrome_seen.get(key)
         if furniture is None:  # a page repeats its class names: each is searched once
-            furniture = self.chrome_seen[names] = self.chrome.search(names) is not None
+            furniture = self.chrome_seen[key] = self.chrome[key[1]].search(names) is not None
         return furniture and node.css_first(_KEEP_IF_HOLDS) is None
 
     # -- lines ------------------------------------------------------------------------------------

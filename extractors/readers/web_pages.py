@@ -25,12 +25,14 @@ LABEL_CHARS = 120  # how much of a title or body a message quotes
 
 
 class Chrome(BaseModel):
-    """Site furniture the reader drops: ARIA landmark roles, and class or id names (one regex each)."""
+    """Site furniture the reader drops: ARIA roles, and class or id names (one regex each) of any element
+    or only of plain containers (a "section-header" h2 is a heading, a "site-header" div is furniture)."""
 
     model_config = ConfigDict(extra="forbid")
 
     roles: list[str]
     class_or_id: list[str] = Field(min_length=1)
+    container_class_or_id: list[str]
 
 
 class PageRule(BaseModel):
@@ -86,7 +88,7 @@ class WebPageRules(BaseModel):
     @field_validator("chrome")
     @classmethod
     def _chrome_compiles(cls, v: Chrome) -> Chrome:
-        for p in v.class_or_id:
+        for p in v.class_or_id + v.container_class_or_id:
             re.compile(p)
         return v
 
@@ -108,9 +110,10 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def chrome_names() -> re.Pattern[str]:
-    """One regex for the class and id names of site furniture."""
-    return _any(web_page_rules().chrome.class_or_id)
+def chrome_names() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes for the class and id names of site furniture: (any element, plain containers: also these)."""
+    chrome = web_page_rules().chrome
+    return _any(chrome.class_or_id), _any(chrome.class_or_id + chrome.container_class_or_id)
 
 
 @lru_cache(maxsize=1)
