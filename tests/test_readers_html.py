@@ -367,6 +367,9 @@ REPORT_BODY = "<p>" + " ".join(["The local authority has improved services for c
             "'access denied' web page",
         ),
         (_page("<h1>Forbidden</h1>", "403 Forbidden"), "'access denied' web page"),
+        (_page("<h2>403.14</h2>", "IIS 10.0 Detailed Error - 403.14 - Forbidden"), "'access denied' web page"),
+        (_page("<p>That's an error.</p>", "Error 404 (Not Found)!!1"), "'not found' web page"),
+        (_page("<h1>Server Error</h1>", "HTTP Error 404.0 - Not Found"), "'not found' web page"),
         (_page("<h1>Service unavailable</h1>", "503 Service Unavailable"), "server error page"),
         (_page("<h1>Sorry, there is a problem with the service</h1>", "Ofsted"), "server error page"),
         (
@@ -408,14 +411,24 @@ def test_non_documents_say_what_they_are_and_to_fetch_again(data, what):
     assert msg.endswith(", not the document (fetch it again from its source)"), msg
 
 
-def test_a_real_page_that_mentions_errors_is_still_read():
+@pytest.mark.parametrize(
+    "title, heading",
+    [
+        ("Inspection of Example - GOV.UK", "Inspection of Example children's services"),
+        ("Unauthorised absence from school - GOV.UK", "Unauthorised absence from school"),
+        ("Children not found in education: a thematic review - GOV.UK", "Children not found in education"),
+        ("Search and rescue: children missing from care | Ofsted", "Search and rescue"),
+        ("Forbidden fruit: risk-taking by adolescents", "Forbidden fruit"),
+    ],
+)
+def test_a_real_page_that_mentions_errors_is_still_read(title, heading):
     body = (
-        "<main><h1>Inspection of Example children's services</h1>"
+        f"<main><h1>{heading}</h1>"
         "<p>Inspectors found that the page not found errors on the council's website stopped families "
         "finding help; sign in problems locked out foster carers.</p>" + REPORT_BODY + "</main>"
     )
-    doc = read_bytes(_page(body, "Inspection of Example - GOV.UK"), "report.html")
-    assert doc.blocks[0].text == "Inspection of Example children's services"
+    doc = read_bytes(_page(body, title), "report.html")
+    assert doc.blocks[0].text == heading
 
 
 # -- the real archive's failed download ----------------------------------------------------------------------

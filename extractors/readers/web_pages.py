@@ -22,6 +22,8 @@ from extractors.errors import DownloadFailed, UnsupportedFormat
 from extractors.rules import RULES_DIR
 
 LABEL_CHARS = 120  # how much of a title or body a message quotes
+# What separates a title's parts ("Report not found - Find an Inspection Report - Ofsted").
+_TITLE_PARTS = re.compile(r"\s+[-|–—:]\s+|\s*\|\s*")
 
 
 class Chrome(BaseModel):
@@ -157,8 +159,9 @@ def check_page(page: PageSummary) -> None:
     def failed(what: str, extra: str = "") -> DownloadFailed:
         return DownloadFailed(f"this is {_article(what)} {what} ({page_label(page)}{extra}), not the document")
 
+    names = [page.title, *_TITLE_PARTS.split(page.title), page.heading]
     for rule, rx in page_rules:
-        if rule.where == "title_or_heading" and (rx.search(page.title) or rx.search(page.heading)):
+        if rule.where == "title_or_heading" and any(rx.search(name) for name in names):
             raise failed(rule.what)
     if short and page.password_field:
         raise failed("login web page")
