@@ -404,8 +404,11 @@ _ILACS = "Inspection of Dorset local authority children’s services\nInspection
         ("Area SEND inspection of Dorset Local Area Partnership Inspection dates: 11 to 15 March 2024", None, "", 5,
          "area_send", "full"),
         ("", "Focused visit to Oldham children’s services", "", 2, "focused_visit", "focused_visit"),
+        # a COVID-era visit adapted to the pandemic is still the focused visit its letter says it is
         ("", "Focused visit to Oldham children’s services", "the delivery model was adapted to reflect the COVID-19 "
-         "context", 3, "focused_visit", "assurance_visit"),
+         "context", 3, "focused_visit", "focused_visit"),
+        ("", "Assurance visit to Oldham children’s services", "Assurance visit to Oldham children’s services", 3,
+         "focused_visit", "assurance_visit"),
         # a council's committee paper quoting the inspection's name is not an inspection report
         ("OFSTED INSPECTION OF LOCAL AUTHORITY CHILDREN'S SERVICES (ILACS) – OUTCOME AND NEXT STEPS", None,
          "Overall effectiveness", None, None, None),
