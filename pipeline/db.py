@@ -27,7 +27,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline import lineage
+from pipeline import lineage, reference
 from pipeline.errors import (
     BadArguments,
     DamagedDatabase,
@@ -61,6 +61,8 @@ RELINK_ALL_SHARE = 0.5
 
 # One row: the digest of the schema and view files last applied (Database.ensure_schema).
 SCHEMA_STATE = "schema_state"
+# Reference data reloaded from the package's files with the schema (pipeline/reference.py).
+REFERENCE_TABLE = "local_authorities"
 
 LOCK_WAIT_SECONDS = 30.0  # a writer waits this long for readers' short queries to finish
 _READ_ONLY_TYPES = {"SELECT", "PRAGMA", "EXPLAIN"}
@@ -179,10 +181,20 @@ class Database:
         with self.transaction():
             for _, sql in sources:
                 self._run(sql)
+            self._load_reference()
             self._run(f"CREATE TABLE IF NOT EXISTS {SCHEMA_STATE} (digest VARCHAR NOT NULL)")
             self._run(f"DELETE FROM {SCHEMA_STATE}")
             self._run(f"INSERT INTO {SCHEMA_STATE} VALUES (?)", [digest])
         return [name for name, _ in sources]
+
+    def _load_reference(self) -> None:
+        """Reload the reference tables (the local-authority table) from the files shipped with the package."""
+        self._run(f"DELETE FROM {REFERENCE_TABLE}")
+        self._con.register("_arrow_reference_rows", pa.Table.from_pylist(reference.la_rows()))
+        try:
+            self._run(f"INSERT INTO {REFERENCE_TABLE} BY NAME SELECT * FROM _arrow_reference_rows")
+        finally:
+            self._con.unregister("_arrow_reference_rows")
 
     def ensure_schema(self) -> bool:
         """Apply the schema unless these very schema and view files were the last applied to this
@@ -494,14 +506,16 @@ def snapshot_path(path: Path | str) -> Path:
 def _schema() -> tuple[list[tuple[str, str]], str]:
     """The schema and view files, ("schema/001_x.sql", its SQL) in name order, and their digest.
 
-    Read once per process (every run opens the database and compares the digest: reading and
-    hashing the ~20 files each time cost ~1 ms of every unchanged rerun's ~40).
+    The digest covers the reference data loaded with them too (the local-authority table), so a
+    changed table is loaded again. Read once per process (every run opens the database and compares
+    the digest: reading and hashing the ~20 files each time cost ~1 ms of every unchanged rerun's ~40).
     """
     files = sorted(SCHEMA_DIR.glob("*.sql")) + sorted(VIEWS_DIR.glob("*.sql"))
     sources = [(f"{f.parent.name}/{f.name}", f.read_text(encoding="utf-8")) for f in files]
     h = hashlib.sha256()
     for name, sql in sources:
         h.update(f"{name}\0{sql}\0".encode())
+    h.update(f"reference/local_authorities.json\0{reference.la_text()}\0".encode())
     return sources, h.hexdigest()
 
 

@@ -109,6 +109,21 @@ def corpus_texts() -> list[Path]:
     return texts
 
 
+@pytest.fixture(scope="session")
+def real_db(tmp_path_factory) -> Path:
+    """A database of the whole real archive (../shared/real), ingested once per test session without
+    Prefect (~35-60 s on 2 cores); tests that use it skip where the archive is absent."""
+    from tests.real import REAL, needs_real
+
+    if not REAL.is_dir():
+        pytest.skip(needs_real.kwargs["reason"])
+    from pipeline.ingest import run_ingest
+
+    db = tmp_path_factory.mktemp("real-archive") / "real.duckdb"
+    run_ingest([REAL], db)
+    return db
+
+
 @pytest.fixture
 def unlistable(monkeypatch):
     """`unlistable(folder)` makes the folder fail to list as it does for a user without read

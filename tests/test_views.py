@@ -236,6 +236,14 @@ def test_the_corpus_database_holds_the_text_corpus(corpus_db):
     assert query(corpus_db, "SELECT count(*) FROM area_details WHERE judgement IS NOT NULL").rows[0][0] > 0
 
 
-@pytest.mark.parametrize("view", VIEWS)
+# Views of local authorities' documents: the fixtures' providers (Cafcass, a fictional council) are no
+# authority of the reference table, so these are tested on the real archive (tests/test_policy.py).
+COUNCIL_VIEWS = {
+    "council_documents", "council_judgements", "council_grades", "latest_grades", "council_timeline",
+    "improvement_points",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("view", [v for v in VIEWS if v not in COUNCIL_VIEWS])
 def test_every_view_returns_rows_on_the_fixtures(archive, view):
     assert query(archive, f"SELECT count(*) FROM {view}").rows[0][0] > 0
