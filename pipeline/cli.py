@@ -512,26 +512,34 @@ def export(
 @app.command()
 def report(
     db: DbOpt = DEFAULT_DB,
-    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("outputs/report.html"),
+    out: Annotated[
+        Path, typer.Option("--out", help="The report's main page; points.html and councils/ are written beside it.")
+    ] = Path("outputs/report.html"),
 ) -> None:
-    """Build the trends report: one self-contained HTML file (charts inline; opens offline in any browser).
+    """Build the report for policy teams: offline HTML pages (inline style, script and SVG; no network).
 
-    Headline figures, judgements over time, theme recurrence, progress by theme, service areas,
-    areas without improvement across visits and provider-vs-inspector divergence, each with the
-    documents, pages and rules it comes from.
+    The main page is the national picture: every council's latest grades and a map of England coloured
+    by them, movement over time nationally and by region, what inspectors ask councils to fix (national
+    framework outcomes and enablers, and the evaluation schedule's themes, by year and region), focused
+    visits and the documents. Beside it: points.html (every improvement point with its themes and source)
+    and councils/<council>.html (a council's timeline, grades, improvement points and statistical
+    neighbours). Tables sort and filter in the page; every figure links to the rows behind it. Where
+    `inspections review` wrote review/ beside the report, items link to their review pages.
 
     Example: inspections report --db outputs/inspections.duckdb --out outputs/report.html
     """
-    from pipeline.report import build
+    from pipeline.report import write_report
 
     started = time.perf_counter()
     try:
-        path = build(db, out)
+        written = write_report(db, out)
     except PipelineError as exc:
         raise _fail(exc) from exc
     except OSError as exc:
         raise _fail(_not_written(exc, out)) from exc
-    typer.echo(f"wrote {path} ({path.stat().st_size // 1024} KiB) in {time.perf_counter() - started:.2f} s", err=True)
+    size = sum(p.stat().st_size for p in written) // 1024
+    typer.echo(f"wrote {written[0]} and {len(written) - 1} pages beside it ({size} KiB in all) in "
+               f"{time.perf_counter() - started:.2f} s", err=True)  # fmt: skip
 
 
 if __name__ == "__main__":

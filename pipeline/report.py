@@ -1,18 +1,27 @@
-"""The trends report: one self-contained HTML file (inline CSS and SVG charts, no script, no network).
+"""The report for policy teams: offline HTML pages built from the database's views (pipeline/sql/report/*.sql).
 
-`collect` reads the figures from the analysis views (pipeline/sql/report/*.sql and two named
-queries) on a read-only connection; `render_html` turns them into HTML (pure; every value from a
-document goes through html.escape, since document text is hostile input); `charts` draws SVGs with
-matplotlib. Every figure lists its sources: document, page and the rule that read each item, linked
-to the documents table at the end, which links to the files themselves.
+- `report.html` (the file named by --out): the national picture (where councils stand now: their
+  latest grades, a map of England coloured by grade; movement over time, nationally and by region;
+  every graded inspection and every rise or fall), what inspectors ask councils to fix (improvement
+  points per national framework outcome and enabler by year and region; the common evaluation
+  schedule's themes as a second scheme), focused visits (what they looked at, the priority actions
+  they flagged) and the documents;
+- `points.html` beside it: every improvement point, with its themes and a link to its source;
+- `councils/<council>.html`: a page per council with documents: its timeline, latest grades,
+  improvement points and its statistical neighbours.
+
+Every page is self-contained (inline style, an inline script to sort and filter its tables, SVG
+figures; no request leaves it) and works from a folder or a zip. Every figure links to the rows behind
+it (a table filtered by the link), documents are named by council, kind and date, and each item links
+to its source (file://..., at its page for a PDF) and, when review pages were written beside the report
+(`review/`, by `inspections review`), to the item in its review page. `collect` reads the data on one
+read-only connection; the rendering (pipeline/report_html.py, pipeline/report_svg.py) is pure.
 """
 
 from __future__ import annotations
 
-import html
-import io
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,18 +29,44 @@ from typing import Any
 
 from pipeline import db as D
 from pipeline import queries as Q
-from pipeline.errors import DataError
+from pipeline import reference
+from pipeline.errors import BadArguments, DataError
+from pipeline.report_html import (
+    GRADE_LABELS,
+    RANK_KEYS,
+    RANK_LABELS,
+    Col,
+    Links,
+    attr,
+    change_badge,
+    date_col,
+    day,
+    esc,
+    filter_link,
+    grade_badge,
+    grade_col,
+    page,
+    slug,
+    table,
+)  # fmt: skip
+from pipeline.report_svg import england_map, grade_legend, stacked_bars, timeline_strip
 
 REPORT_SQL_DIR = Path(__file__).parent / "sql" / "report"
 REPORT_QUERIES = (
-    "headline", "judgements_by_year", "judgement_sources", "theme_recurrence", "theme_sources", "progress_by_theme",
-    "progress_sources", "service_areas", "documents",
+    "headline", "councils", "latest_grades", "timeline", "inspections", "grade_changes", "grades_by_year", "points",
+    "framework_themes", "theme_counts", "council_themes", "ces_themes", "theme_recurrence", "visits", "neighbours",
+    "documents", "service_areas",
 )  # fmt: skip
-NAMED = ("areas_without_improvement", "evidence_divergence")
-# Grade ranks as the charts show them (pipeline/sql/views/001_grade_scale.sql).
-RANK_LABELS = {1: "Outstanding", 2: "Good", 3: "Requires improvement / adequate / satisfactory", 4: "Inadequate"}
-RANK_COLOURS = {1: "#1b7837", 2: "#7fbf7b", 3: "#f1a340", 4: "#c51b1b"}
-TOP_THEMES = 12
+NAMED = ("region_summary", "areas_without_improvement", "evidence_divergence")
+POINTS_PAGE = "points.html"
+COUNCILS_DIR = "councils"
+REVIEW_DIR = "review"  # where `inspections review` writes its pages beside the report
+TOP_CES_THEMES = 12
+JUDGEMENTS = (
+    ("overall_effectiveness", "Overall"), ("leaders", "Leaders"), ("help_and_protection", "Help and protection"),
+    ("children_in_care", "Children in care"), ("care_leavers", "Care leavers"),
+)  # fmt: skip
+OLD_JUDGEMENTS = (("adoption", "Adoption (SIF)"), ("lscb", "LSCB (SIF)"))
 
 Rows = list[dict[str, Any]]
 
@@ -69,384 +104,713 @@ def collect(db_path: Path | str) -> ReportData:
     return data
 
 
-# -- charts (matplotlib -> inline SVG) ------------------------------------------------------------
+# -- pieces shared by the pages ---------------------------------------------------------------------------
 
 
-def _svg(fig: Any, name: str) -> str:
-    """The figure as an inline <svg> element (XML prolog and DOCTYPE dropped)."""
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    text = buf.getvalue()
-    start = text.find("<svg")
-    return re.sub(r"^<svg ", f'<svg role="img" aria-label="{html.escape(name)}" ', text[start:], count=1)
+def _card(label: str, value: Any, note: str = "", href: str | None = None, key: str = "") -> str:
+    shown = esc(value)
+    if href:
+        shown = f'<a href="{attr(href)}">{shown}</a>'
+    return (f'<div class="card" data-card="{attr(key)}" data-n="{attr(value)}"><div class="label">{esc(label)}</div>'
+            f'<div class="value">{shown}</div><div class="note">{note}</div></div>')  # fmt: skip
 
 
-def _figure(width: float, height: float) -> tuple[Any, Any]:
-    from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
-
-    fig = Figure(figsize=(width, height), layout="constrained")
-    return fig, fig.subplots()
+def _pct(n: int, total: int) -> str:
+    return f"{100 * n / total:.0f}%" if total else "–"
 
 
-def _style(name: str) -> dict[str, Any]:
-    # text as text (small, selectable); a salt per chart keeps element ids unique in one page;
-    # no mathtext, so a '$' in a document's name is just a dollar sign.
-    return {"svg.fonttype": "none", "svg.hashsalt": name, "text.parse_math": False, "font.size": 9}
+def _heat(share: float) -> str:
+    """A cell background from white to dark blue by share (0..1)."""
+    alpha = min(max(share, 0.0), 1.0) * 0.85
+    text = "#fff" if alpha > 0.5 else "#1f2328"
+    return f"background:rgba(18,53,91,{alpha:.2f});color:{text}"
 
 
-def _short(label: str, n: int = 48) -> str:
-    return label if len(label) <= n else label[: n - 1] + "…"
+def _id12(row: Mapping[str, Any]) -> str:
+    return str(row.get("doc_id") or "")[:12]
 
 
-def chart_judgements_over_time(rows: Rows) -> str | None:
-    """Stacked bars: judgements per year by grade rank."""
-    if not rows:
-        return None
-    import matplotlib
-    from matplotlib.ticker import MaxNLocator
-
-    years = sorted({r["year"] for r in rows})
-    counts = {(r["year"], r["grade_rank"]): r["n"] for r in rows}
-    with matplotlib.rc_context(_style("judgements")):
-        fig, ax = _figure(8, 3.4)
-        bottom = [0] * len(years)
-        for rank, label in RANK_LABELS.items():
-            values = [counts.get((y, rank), 0) for y in years]
-            ax.bar([str(y) for y in years], values, bottom=bottom, label=label, color=RANK_COLOURS[rank])
-            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylabel("judgements")
-        ax.set_xlabel("year of document")
-        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
-        ax.spines[["top", "right"]].set_visible(False)
-        return _svg(fig, "Judgements over time by grade")
-
-
-def chart_theme_recurrence(rows: Rows) -> str | None:
-    """Horizontal bars: documents and service areas each theme recurs in (top themes)."""
-    if not rows:
-        return None
-    import matplotlib
-    from matplotlib.ticker import MaxNLocator
-
-    top = rows[:TOP_THEMES][::-1]
-    labels = [_short(r["theme_label"]) for r in top]
-    y = list(range(len(top)))
-    with matplotlib.rc_context(_style("themes")):
-        fig, ax = _figure(8, 0.35 * len(top) + 1.2)
-        ax.barh([i + 0.2 for i in y], [r["n_documents"] for r in top], height=0.4, label="documents", color="#3b6ea5")
-        ax.barh([i - 0.2 for i in y], [r["n_service_areas"] for r in top], height=0.4, label="service areas",
-                color="#9ecae1")  # fmt: skip
-        ax.set_yticks(y, labels)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("count")
-        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
-        ax.spines[["top", "right"]].set_visible(False)
-        return _svg(fig, "Theme recurrence")
-
-
-def chart_progress_by_theme(rows: Rows) -> str | None:
-    """Stacked horizontal bars: judged areas per theme by progress judgement."""
-    if not rows:
-        return None
-    import matplotlib
-    from matplotlib.ticker import MaxNLocator
-
-    totals: dict[str, int] = {}
-    for r in rows:
-        totals[r["theme_label"]] = totals.get(r["theme_label"], 0) + r["n"]
-    themes = sorted(totals, key=lambda t: (-totals[t], t))[:TOP_THEMES][::-1]
-    counts = {(r["theme_label"], r["grade_rank"]): r["n"] for r in rows}
-    with matplotlib.rc_context(_style("progress")):
-        fig, ax = _figure(8, 0.35 * len(themes) + 1.2)
-        left = [0] * len(themes)
-        for rank, label in RANK_LABELS.items():
-            values = [counts.get((t, rank), 0) for t in themes]
-            ax.barh([_short(t) for t in themes], values, left=left, label=label, color=RANK_COLOURS[rank])
-            left = [a + v for a, v in zip(left, values, strict=True)]
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("areas for improvement with a progress judgement")
-        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
-        ax.spines[["top", "right"]].set_visible(False)
-        return _svg(fig, "Progress by theme")
-
-
-# -- HTML -------------------------------------------------------------------------------------------
-
-
-def esc(value: Any) -> str:
-    """Any value as escaped HTML text ('' for None; lists joined)."""
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return html.escape("; ".join("" if v is None else str(v) for v in value))
-    return html.escape(str(value))
-
-
-def cell(value: Any) -> str:
-    """A table cell's HTML: a list as bullet items, anything else as escaped text."""
-    if isinstance(value, list | tuple) and value:
-        return "<ul>" + "".join(f"<li>{esc(v)}</li>" for v in value) + "</ul>"
-    return esc(value)
-
-
-def table(
-    columns: Sequence[tuple[str, str]], rows: Iterable[Mapping[str, Any]], cells: Mapping[str, Any] | None = None
-) -> str:
-    """An HTML table: columns as (key, heading); `cells` may give a key a function row -> HTML."""
-    cells = cells or {}
-    head = "".join(f"<th>{esc(h)}</th>" for _, h in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{cells[k](r) if k in cells else cell(r.get(k))}</td>" for k, _ in columns) + "</tr>"
-        for r in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def percent(key: str) -> Any:
-    """A cell function showing a 0..1 share as a whole percentage ('' when NULL)."""
-    return lambda row: "" if row.get(key) is None else f"{100 * row[key]:.0f}%"
-
-
-def grade_cell(key: str) -> Any:
-    """A cell function showing a grade in words ('requires_improvement' -> 'requires improvement')."""
-    return lambda row: esc(row.get(key)).replace("_", " ")
-
-
-class DocRefs:
-    """Anchors for documents: every source row links to its entry in the documents table."""
-
-    def __init__(self, documents: Rows) -> None:
-        self.anchor = {d["doc_id"]: f"doc-{i}" for i, d in enumerate(documents, start=1)}
-
-    def link(self, row: Mapping[str, Any]) -> str:
-        name = esc(row.get("document"))
-        anchor = self.anchor.get(row.get("doc_id"))
-        page = f" p.{esc(row['page'])}" if row.get("page") is not None else ""
-        return (f'<a href="#{anchor}">{name}</a>' if anchor else name) + page
-
-
-def file_link(row: Mapping[str, Any]) -> str:
-    """A link to the document's file (file:// URI; followed only when the reader clicks it)."""
-    path = row.get("source_path")
-    if not path:
-        return ""
-    uri = Path(path).as_uri()
-    return f'<a class="file" href="{html.escape(uri, quote=True)}">{esc(path)}</a>'
-
-
-def sources(title: str, columns: Sequence[tuple[str, str]], rows: Rows, refs: DocRefs) -> str:
-    """A collapsible Sources list under a figure."""
-    cols = [("document", "document, page"), *columns]
-    return (
-        f'<details class="sources"><summary>Sources: {len(rows)} {esc(title)}</summary>'
-        + table(cols, rows, {"document": refs.link})
-        + "</details>"
-    )
-
-
-def _figure_block(svg: str | None, empty: str) -> str:
-    return f'<div class="chart">{svg}</div>' if svg else f'<p class="empty">{esc(empty)}</p>'
-
-
-def _headline(h: Mapping[str, Any]) -> str:
-    judged = h.get("n_areas_judged") or 0
-    share = f"{100 * (h.get('n_areas_inadequate') or 0) / judged:.0f}%" if judged else "–"
-    first, last = h.get("first_date"), h.get("last_date")
-    span = f"{first.year}–{last.year}" if first and last else "–"
-    cards = [
-        ("documents", esc(h.get("n_documents", 0)), f"{esc(h.get('n_undated', 0))} undated"),
-        ("providers", esc(h.get("n_providers", 0)), f"{esc(h.get('n_service_areas', 0))} service areas"),
-        ("years", esc(span), f"{esc(first)} to {esc(last)}" if first else "no dated document"),
-        ("areas for improvement", esc(h.get("n_areas", 0)), f"{esc(judged)} with a progress judgement"),
-        ("judged inadequate", share, f"{esc(h.get('n_areas_inadequate', 0))} of the judged areas"),
-        ("judgements", esc(h.get("n_judgements", 0)), f"{esc(h.get('n_recommendations', 0))} recommendations"),
-        ("themes", esc(h.get("n_themes", 0)), "of the evaluation schedule"),
-        ("areas followed up", esc(h.get("n_area_links", 0)), "linked to an earlier visit"),
-    ]
-    return '<div class="cards">' + "".join(
-        f'<div class="card"><div class="label">{label}</div><div class="value">{value}</div>'
-        f'<div class="note">{note}</div></div>'
-        for label, value, note in cards
-    ) + "</div>"  # fmt: skip
-
-
-CSS = """
-body{font:15px/1.45 system-ui,"Segoe UI",Roboto,Arial,sans-serif;color:#1f2328;margin:0;background:#f6f8fa}
-main{max-width:1180px;margin:0 auto;padding:24px 32px 64px;background:#fff}
-h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:36px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
-.meta,.note,.empty,.explain{color:#57606a;font-size:13px}
-.cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin:16px 0}
-.card{border:1px solid #d0d7de;border-radius:6px;padding:10px 12px}
-.card .label{font-size:12px;text-transform:uppercase;color:#57606a}.card .value{font-size:24px;font-weight:600}
-.chart svg{max-width:100%;height:auto}
-table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0}
-th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}
-th{background:#f6f8fa}
-.file{font-size:11px;word-break:break-all}
-td ul{margin:0;padding-left:16px}
-details.sources{margin:6px 0 12px}details.sources summary{cursor:pointer;color:#0969da}
-.change-improved{color:#1b7837;font-weight:600}.change-declined{color:#c51b1b;font-weight:600}
-"""
-
-
-def _service_areas(rows: Rows, refs: DocRefs) -> str:
-    def change(r: Mapping[str, Any]) -> str:
-        c = r.get("change")
-        prev = f" (was {esc(r.get('previous_grade'))})" if r.get("previous_grade") else ""
-        return f'<span class="change-{esc(c)}">{esc(c)}</span>{prev}' if c else ""
-
-    def docs(r: Mapping[str, Any]) -> str:
-        ids = r.get("doc_ids") or []
-        return ", ".join(f'<a href="#{refs.anchor[i]}">{refs.anchor[i]}</a>' for i in sorted(ids) if i in refs.anchor)
-
-    cols = [
-        ("service_unit", "service area"), ("n_visits", "visits"), ("first_date", "first"), ("last_date", "latest"),
-        ("latest_grade", "latest overall grade"), ("latest_kind", "of"), ("change", "since previous"),
-        ("n_areas", "areas"), ("n_areas_judged", "judged"), ("n_areas_inadequate", "inadequate"),
-        ("doc_ids", "documents"),
+def _points_cols(links: Links, with_council: bool = True) -> list[Col]:
+    """The columns of an improvement-points table (points page, council pages)."""
+    cols = []
+    if with_council:
+        cols += [_council_col(links), _region_col()]
+    cols += [
+        _year_col(),
+        Col("doc", "Document", lambda r: links.source(r, page=r.get("page"), item=_item_anchor(r)),
+            lambda r: f"{r.get('date')}|{r.get('label')}", lambda r: [_id12(r)], "doc"),
+        Col("kind", "Kind", lambda r: esc(r.get("point_kind")), tokens=lambda r: [r.get("point_kind")]),
+        Col("text", "What needs to improve", lambda r: esc(r.get("text")), cls="text"),
+        Col("theme", "National framework", lambda r: esc(", ".join(r.get("framework_theme_names") or [])),
+            tokens=lambda r: r.get("framework_themes") or []),
+        Col("ces", "Evaluation schedule themes", lambda r: esc("; ".join(r.get("ces_theme_labels") or [])),
+            tokens=lambda r: r.get("ces_themes") or []),
     ]  # fmt: skip
-    cells = {"change": change, "doc_ids": docs, "latest_grade": grade_cell("latest_grade")}
-    return table(cols, rows, cells)
+    return cols
 
 
-def render_html(data: ReportData) -> str:
-    """The whole report as one HTML document (charts inline, no script, no external resources)."""
-    refs = DocRefs(data["documents"])
-    headline = (data["headline"] or [{}])[0]
-    themes = data["theme_recurrence"]
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        # No script, no fetches: only inline styles and images.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        'img-src data:">',
-        "<title>Inspection trends report</title>",
-        f"<style>{CSS}</style></head><body><main>",
-        "<h1>Inspection trends</h1>",
-        f'<p class="meta">Built {esc(data.generated_at)} from {esc(data.db_path)}. Every ingested file content '
-        "counts as one document (renditions of one document in several formats count separately). Grades are "
-        "compared on one scale: outstanding 1, good 2, requires improvement / adequate / satisfactory 3, "
-        "inadequate 4.</p>",
-        '<h2 id="headline">Headline figures</h2>',
-        _headline(headline),
-        '<p class="note">Sources: the <a href="#documents">documents table</a>.</p>',
-        '<h2 id="judgements">Judgements over time</h2>',
-        '<p class="explain">Every graded judgement in dated documents, by the year of the document and grade.</p>',
-        _figure_block(chart_judgements_over_time(data["judgements_by_year"]), "No graded judgement is dated."),
-        sources(
-            "judgements",
-            [("year", "year"), ("subject", "subject"), ("grade", "grade"), ("rule", "rule")],
-            data["judgement_sources"],
-            refs,
-        ),  # fmt: skip
-        '<h2 id="themes">Theme recurrence</h2>',
-        f'<p class="explain">The {TOP_THEMES} themes found in most documents: how many documents and service areas '
-        "each appears in.</p>",
-        _figure_block(chart_theme_recurrence(themes), "No themes tagged."),
-        table(
-            [
-                ("theme_label", "theme"),
-                ("n_documents", "documents"),
-                ("n_service_areas", "service areas"),
-                ("n_years", "years"),
-                ("first_year", "first"),
-                ("last_year", "last"),
-                ("n_areas", "areas"),
-                ("n_recommendations", "recommendations"),
-                ("n_areas_judged", "judged"),
-                ("share_inadequate", "share inadequate"),
-            ],
-            themes,
-            {"share_inadequate": percent("share_inadequate")},
-        ),  # fmt: skip
-        sources(
-            "tagged items",
-            [
-                ("item_kind", "item"),
-                ("item_no", "no."),
-                ("theme_label", "theme"),
-                ("matched_terms", "matched terms"),
-                ("rule", "rule"),
-            ],
-            data["theme_sources"],
-            refs,
-        ),  # fmt: skip
-        '<h2 id="progress">Progress by theme</h2>',
-        '<p class="explain">Areas for improvement with a progress judgement, by theme and judgement.</p>',
-        _figure_block(chart_progress_by_theme(data["progress_by_theme"]), "No area has a progress judgement."),
-        sources(
-            "judged areas",
-            [("area_no", "area"), ("judgement", "judgement"), ("themes", "themes"), ("rule", "rule")],
-            data["progress_sources"],
-            refs,
-        ),  # fmt: skip
-        '<h2 id="service-areas">Service areas</h2>',
-        '<p class="explain">Each service area (a provider\'s service area, or the provider itself) with dated '
-        "documents: visits, the latest overall grade and its change since the previous grade of the same kind.</p>",
-        _service_areas(data["service_areas"], refs),
-        '<h2 id="lineage">Areas without improvement across visits</h2>',
-        '<p class="explain">Areas followed from one visit to the next (area lineage) whose latest progress judgement '
-        "is inadequate or requires improvement, or no better than the first.</p>",
-        table(
-            [
-                ("service_area", "service area"),
-                ("n_visits", "visits"),
-                ("latest_judgement", "latest judgement"),
-                ("raised_again", "raised again"),
-                ("judgements", "judgements"),
-                ("documents", "documents"),
-                ("latest_text", "area"),
-            ],
-            data["areas_without_improvement"],
+def _council_col(links: Links, key: str = "council", documented: set[str] | None = None) -> Col:
+    """A column of council names linked to their pages (only those in `documented`, when given)."""
+
+    def cell(r: Mapping[str, Any]) -> str:
+        return _council_link(links, r.get(key), documented is None or r.get(key) in documented)
+
+    return Col("council", "Council", cell, tokens=lambda r: [r.get(key)])
+
+
+def _region_col() -> Col:
+    return Col("region", "Region", tokens=lambda r: [r.get("region")])
+
+
+def _year_col() -> Col:
+    return Col("year", "Year", cls="num", tokens=lambda r: [r.get("year")])
+
+
+def _doc_col(links: Links, head: str) -> Col:
+    """A column of documents by name, linked to their files, sorted by date, filtered by 'doc' (the id's start)."""
+    return Col("doc", head, lambda r: links.source(r), lambda r: r.get("date"), lambda r: [_id12(r)], "doc")
+
+
+def _change_col(key: str, previous: str | None = None) -> Col:
+    return Col("change", "Change", lambda r: change_badge(r.get(key), r.get(previous) if previous else None),
+               tokens=lambda r: [r.get(key)])  # fmt: skip
+
+
+def _overall_col(grade: str = "overall_grade", rank: str = "overall_rank", head: str = "Overall effectiveness") -> Col:
+    return Col("overall", head, lambda r: grade_badge(r.get(grade)), lambda r: r.get(rank) or 9,
+               lambda r: [r.get(grade)])  # fmt: skip
+
+
+def _count_link(target: str, n: int, **filters: Any) -> str:
+    """A count linked to the rows it counts ('0' unlinked)."""
+    return filter_link(target, n, **filters) if n else "0"
+
+
+def _item_anchor(row: Mapping[str, Any]) -> str:
+    """The item's id in its review page: '#a3' (area 3), '#r2' (recommendation 2)."""
+    return f"#{'a' if row.get('item_kind') == 'area' else 'r'}{row.get('item_no')}"
+
+
+def _council_link(links: Links, name: str | None, has_page: bool = True) -> str:
+    if not name:
+        return ""
+    return f'<a href="{attr(links.council(name))}">{esc(name)}</a>' if has_page else esc(name)
+
+
+def _grade_cols(judgements: Sequence[tuple[str, str]]) -> list[Col]:
+    return [grade_col(key, head) for key, head in judgements]
+
+
+def _theme_table(table_id: str, themes: Sequence[tuple[str, str]], columns: Sequence[str], column_key: str,
+                 counts: Mapping[tuple[str, str], int], totals: Mapping[str, int], href_of: Any,
+                 column_head: str, every: Mapping[str, int] | None = None) -> str:  # fmt: skip
+    """A heat table: themes down, years or regions across; a cell is the theme's share of the column's
+    themed points, with its count, and links to those points. `every`: all points of each column."""
+    head = "".join(f'<th class="num">{esc(c)}</th>' for c in columns)
+    body = []
+    for theme, label in themes:
+        cells = []
+        for c in columns:
+            n, total = counts.get((theme, c), 0), totals.get(c, 0)
+            if not n:
+                cells.append('<td class="cell"></td>')
+                continue
+            share = n / total if total else 0.0
+            cells.append(
+                f'<td class="cell" style="{_heat(share)}" data-theme="{attr(theme)}" data-{column_key}="{attr(c)}" '
+                f'data-n="{n}"><a href="{attr(href_of(theme, c))}" title="{attr(label)}: {n} of {total} '
+                f'themed points">{_pct(n, total)} <small>({n})</small></a></td>'
+            )
+        body.append(f"<tr><th>{esc(label)}</th>{''.join(cells)}</tr>")
+    foot = "".join(f'<td class="cell" data-n="{totals.get(c, 0)}">{totals.get(c, 0)}</td>' for c in columns)
+    body.append(f'<tr class="total"><th>points with a theme</th>{foot}</tr>')
+    if every is not None:
+        cells = "".join(f'<td class="cell" data-n="{every.get(c, 0)}">{every.get(c, 0)}</td>' for c in columns)
+        body.append(f'<tr class="total"><th>all improvement points</th>{cells}</tr>')
+    return (f'<table class="heat" id="{attr(table_id)}"><thead><tr><th>{esc(column_head)}</th>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")  # fmt: skip
+
+
+# -- the national page ----------------------------------------------------------------------------------------
+
+
+class Report:
+    """The report's pages from its data: `pages()` gives {relative path: HTML}."""
+
+    def __init__(self, data: ReportData, review: bool = False, main_name: str = "report.html") -> None:
+        self.data = data
+        self.review = review
+        self.main = main_name
+        self.geo = reference.england_map()
+        self.councils = data["councils"]
+        self.documented = {c["council"] for c in self.councils if c["n_documents"]}
+        self.framework = [(t["theme"], f"{t['theme_short']}: {t['theme_label']}") for t in data["framework_themes"]]
+
+    def nav(self, root: str) -> list[tuple[str, str]]:
+        main = f"{root}{self.main}"
+        return [
+            (f"{main}#national", "National picture"), (f"{main}#movement", "Movement"),
+            (f"{main}#themes", "Themes over time"), (f"{main}#focused-visits", "Focused visits"),
+            (f"{main}#councils-heading", "Councils"), (f"{root}{POINTS_PAGE}#points", "Improvement points"),
+            (f"{main}#document-list", "Documents"),
+        ]  # fmt: skip
+
+    def pages(self) -> dict[str, str]:
+        """Every page of the report by its path relative to the main page's folder."""
+        out = {self.main: self.national(), POINTS_PAGE: self.points_page()}
+        timeline = defaultdict(list)
+        for r in self.data["timeline"]:
+            timeline[r["council_code"]].append(r)
+        by = {name: defaultdict(list) for name in ("latest_grades", "points", "neighbours", "council_themes")}
+        for name, groups in by.items():
+            for r in self.data[name]:
+                groups[r["council_code"]].append(r)
+        themes = {
+            code: {(r["scheme"], r["theme"]): r["n"] for r in rows} for code, rows in by["council_themes"].items()
+        }
+        for c in self.councils:
+            if c["n_documents"]:
+                out[f"{COUNCILS_DIR}/{slug(c['council'])}.html"] = self.council_page(
+                    c, timeline[c["council_code"]], by["latest_grades"][c["council_code"]],
+                    by["points"][c["council_code"]], by["neighbours"][c["council_code"]], themes,
+                )  # fmt: skip
+        return out
+
+    # the national picture
+
+    def national(self) -> str:
+        links = Links("", self.review)
+        h = (self.data["headline"] or [{}])[0]
+        body = [
+            "<h1>Inspections of councils' children's services</h1>",
+            f'<p class="meta">Built {esc(self.data.generated_at)} from {esc(self.data.db_path)}: '
+            f"{esc(h.get('n_documents', 0))} documents, {esc(h.get('n_council_documents', 0))} of them about "
+            f"{esc(h.get('n_councils', 0))} of England's {esc(h.get('n_councils_all', 0))} councils. Every figure "
+            "counts the documents in this database, and links to the rows behind it. Grades compare like with like "
+            "across frameworks (the SIF's and ILACS's judgements under one name each).</p>",
+            '<h2 id="national">Where councils stand now</h2>',
+            self._cards(h),
+            '<div class="side"><div class="figure">', self._map(), "</div><div>",
+            '<p class="explain">Each council coloured by its latest overall effectiveness grade (grey: no graded '
+            "inspection in this archive); click one for its page. Movement since the grade before:</p>",
+            self._standing_summary(),
+            '<h3 id="regions-now-heading">Regions now</h3>',
+            '<p class="explain">Each region\'s councils by their latest overall effectiveness grade, and how many rose '
+            "or fell at their latest inspection; click a number for the councils.</p>",
+            self._regions_now(),
+            "</div></div>",
+            '<h3 id="councils-heading">Councils: latest grades</h3>',
+            '<p class="explain">Each council with documents: its latest grade for each judgement, when it was given, '
+            "and the change in overall effectiveness from the inspection before. Click a heading to sort; type to "
+            "filter.</p>",
+            self._councils_table(links),
+            '<h2 id="movement">Movement over time</h2>',
+            '<p class="explain">Graded inspections by the year they ended and their overall effectiveness grade; '
+            "click a bar for its inspections.</p>",
+            self._distribution(),
+            "<h3>By region</h3>",
+            self._regions(),
+            "<h3>Rises and falls by region and year</h3>",
+            '<p class="explain">Councils whose overall effectiveness grade rose (▲) or fell (▼) from their previous '
+            "inspection, by region and year of the later one.</p>",
+            self._movement_table(),
+            '<h3 id="inspections-heading">Graded inspections</h3>',
+            self._inspections_table(links),
+            '<h3 id="changes-heading">Rises and falls</h3>',
+            self._changes_table(links),
+            '<h2 id="themes">What inspectors ask councils to fix</h2>',
+            self._themes(h),
+            '<h2 id="focused-visits">Focused visits</h2>',
+            self._visits(links),
+            '<h2 id="document-list">Documents</h2>',
+            self._documents(links),
+            self._other_providers(),
+        ]
+        return page("Inspections of councils' children's services", "\n".join(body), self.nav(""))
+
+    def _cards(self, h: Mapping[str, Any]) -> str:
+        graded = h.get("n_councils_graded") or 0
+        cards = [
+            _card("councils with documents", h.get("n_councils", 0), f"of {esc(h.get('n_councils_all', 0))} in England",
+                  "#councils", "councils"),
+        ]  # fmt: skip
+        for rank, key in RANK_KEYS.items():
+            n = h.get(f"n_{key}", 0)
+            cards.append(_card(f"{RANK_LABELS[rank].lower()} now", n, f"{_pct(n, graded)} of {graded} graded councils",
+                               f"#councils?overall={key}", key))  # fmt: skip
+        cards += [
+            _card("improved", h.get("n_improved", 0), "at their latest inspection", "#councils?change=improved",
+                  "improved"),
+            _card("declined", h.get("n_declined", 0), "at their latest inspection", "#councils?change=declined",
+                  "declined"),
+            _card("graded inspections", len(self.data["inspections"]), "SIF and ILACS, with their judgements",
+                  "#inspections", "inspections"),
+            _card("focused visits", h.get("n_focused_visits", 0), "letters", "#visits", "visits"),
+            _card("improvement points", h.get("n_points", 0),
+                  "areas for improvement, priority actions, recommendations", f"{POINTS_PAGE}#points", "points"),
+        ]  # fmt: skip
+        return '<div class="cards">' + "".join(cards) + "</div>"
+
+    def _map(self) -> str:
+        fills = {}
+        for c in self.councils:
+            tip = c["council"] + (
+                f": {GRADE_LABELS.get(c['overall_grade'], c['overall_grade'])} ({day(c['overall_date'])})"
+                if c.get("overall_grade") else ": no graded inspection in this archive"
+            )  # fmt: skip
+            href = f"{COUNCILS_DIR}/{slug(c['council'])}.html" if c["n_documents"] else None
+            fills[c["council_code"]] = (c.get("overall_rank"), tip, href)
+        counts = Counter(c["overall_rank"] for c in self.councils if c.get("overall_rank"))
+        n_none = sum(1 for c in self.councils if c["status"] == "current" and not c.get("overall_rank"))
+        return england_map(self.geo, fills, "Map of England's councils by latest overall effectiveness grade") + (
+            grade_legend(counts, lambda r: f"#councils?overall={RANK_KEYS[r]}", "no graded inspection", n_none)
         )
-        if data["areas_without_improvement"]
-        else '<p class="empty">No followed area without improvement.</p>',
-        '<h2 id="divergence">Provider evidence vs inspectors\' findings</h2>',
-        '<p class="explain">Areas where the provider put forward evidence of progress but inspectors judged progress '
-        "inadequate or requiring improvement.</p>",
-        table(
-            [
-                ("service_area", "service area"),
-                ("document", "document, page"),
-                ("area_no", "area"),
-                ("judgement", "judgement"),
-                ("area_text", "area"),
-                ("provider_evidence", "provider's evidence"),
-                ("inspector_evidence", "inspectors' findings"),
-            ],
-            data["evidence_divergence"],
-            {"document": refs.link, "judgement": grade_cell("judgement")},
+
+    def _standing_summary(self) -> str:
+        graded = [c for c in self.councils if c.get("overall_grade")]
+        rows = []
+        for change in ("improved", "declined", "unchanged", "first"):
+            n = sum(1 for c in graded if c.get("overall_change") == change)
+            rows.append(f"<li>{change_badge(change)}: {filter_link('#councils', f'{n} councils', change=change)}</li>")
+        return f'<ul class="tight">{"".join(rows)}</ul>'
+
+    def _regions_now(self) -> str:
+        rows = self.data["region_summary"]
+        if not rows:
+            return ""
+        cols = [("n_councils", "councils", {}), ("n_graded", "graded", {})]
+        cols += [(f"n_{key}", RANK_LABELS[rank].lower(), {"overall": key}) for rank, key in RANK_KEYS.items()]
+        cols += [("n_improved", "▲ improved", {"change": "improved"}), ("n_declined", "▼ declined",
+                 {"change": "declined"})]  # fmt: skip
+        head = "".join(f'<th class="num">{esc(h)}</th>' for _, h, _ in cols)
+        body = []
+        for r in rows:
+            cells = []
+            for key, _, filters in cols:
+                n = r[key]
+                shown = esc(n) if key == "n_councils" or not n else filter_link("#councils", n, region=r["region"],
+                                                                               **filters)  # fmt: skip
+                cells.append(f'<td class="num" data-key="{attr(key)}" data-n="{attr(n)}">{shown}</td>')
+            body.append(f'<tr data-region="{attr(r["region"])}"><th>{esc(r["region"])}</th>{"".join(cells)}</tr>')
+        return (f'<table class="heat" id="regions-now"><thead><tr><th>region</th>{head}</tr></thead>'
+                f"<tbody>{''.join(body)}</tbody></table>")  # fmt: skip
+
+    def _councils_table(self, links: Links) -> str:
+        rows = [c for c in self.councils if c["n_documents"]]
+        cols = [
+            _council_col(links), _region_col(), Col("type", "Type", lambda r: esc(r["la_type"])), _overall_col(),
+            date_col("overall_date", "Since"), _change_col("overall_change", "overall_previous_grade"),
+            *_grade_cols(JUDGEMENTS[1:]),
+            Col("documents", "Documents", cls="num", cell=lambda r: esc(r["n_documents"])),
+            Col("points", "Improvement points", cls="num",
+                cell=lambda r: filter_link(f"{POINTS_PAGE}#points", r["n_points"], council=r["council"])),
+        ]  # fmt: skip
+        return table("councils", cols, rows, empty="No document of a council in this database.")
+
+    def _distribution(self) -> str:
+        counts: Counter = Counter()
+        for r in self.data["grades_by_year"]:
+            counts[(str(r["year"]), r["grade_rank"])] += r["n"]
+        years = sorted({y for y, _ in counts})
+        if not years:
+            return '<p class="empty">No graded inspection.</p>'
+        svg = stacked_bars("Graded inspections by year and overall effectiveness grade", years, counts,
+                           lambda y, rank: f"#inspections?year={y}&overall={RANK_KEYS[rank]}")  # fmt: skip
+        return f'<div class="figure" id="distribution">{svg}</div>' + grade_legend()
+
+    def _regions(self) -> str:
+        counts: Counter = Counter()
+        for r in self.data["grades_by_year"]:
+            counts[(r["region"], str(r["year"]), r["grade_rank"])] += r["n"]
+        years = sorted({y for _, y, _ in counts})
+        regions = sorted({reg for reg, _, _ in counts})
+        if not years:
+            return ""
+        per_bar = Counter()
+        for (reg, y, _), n in counts.items():
+            per_bar[(reg, y)] += n
+        top = max(per_bar.values())
+        blocks = []
+        for reg in regions:
+            sub = {(y, rank): n for (rg, y, rank), n in counts.items() if rg == reg}
+            svg = stacked_bars(f"{reg}: graded inspections by year", years, sub,
+                               lambda y, rank, reg=reg: f"#inspections?region={reg}&year={y}&overall={RANK_KEYS[rank]}",
+                               width=300, height=120, top=top, axis_labels=False)  # fmt: skip
+            total = sum(sub.values())
+            link = filter_link("#inspections", f"{total} inspections", region=reg)
+            blocks.append(f'<div class="figure" data-region="{attr(reg)}"><h4>{esc(reg)} ({link})</h4>{svg}</div>')
+        return f'<div class="multiples" id="regions">{"".join(blocks)}</div>'
+
+    def _movement_table(self) -> str:
+        moves: Counter = Counter()
+        for r in self.data["grade_changes"]:
+            moves[(r["region"], r["year"], r["change"])] += 1
+        if not moves:
+            return '<p class="empty">No council\'s overall grade has changed between two inspections here.</p>'
+        years = sorted({y for _, y, _ in moves})
+        regions = sorted({reg for reg, _, _ in moves})
+        head = "".join(f'<th class="num">{y}</th>' for y in years)
+        body = []
+        for reg in regions:
+            cells = []
+            for y in years:
+                parts = []
+                for change, mark in (("improved", "▲"), ("declined", "▼")):
+                    n = moves.get((reg, y, change), 0)
+                    if n:
+                        parts.append(f'<a class="change {change}" href="#changes?region={attr(reg)}&amp;year={y}&amp;'
+                                     f'change={change}" data-n="{n}">{mark}{n}</a>')  # fmt: skip
+                cells.append(f'<td class="cell">{" ".join(parts)}</td>')
+            body.append(f"<tr><th>{esc(reg)}</th>{''.join(cells)}</tr>")
+        return (f'<table class="heat" id="movement-table"><thead><tr><th>region</th>{head}</tr></thead>'
+                f"<tbody>{''.join(body)}</tbody></table>")  # fmt: skip
+
+    def _inspections_table(self, links: Links) -> str:
+        cols = [
+            _council_col(links), _region_col(), _year_col(), _doc_col(links, "Inspection"),
+            _overall_col("overall_effectiveness", "overall_rank", "Overall"),
+            _change_col("overall_change", "overall_previous"),
+            *_grade_cols(JUDGEMENTS[1:] + OLD_JUDGEMENTS),
+        ]  # fmt: skip
+        return table("inspections", cols, self.data["inspections"], empty="No graded inspection.")
+
+    def _changes_table(self, links: Links) -> str:
+        cols = [
+            _council_col(links), _region_col(), _year_col(), _change_col("change"),
+            grade_col("previous_grade", "From"), grade_col("grade", "To"),
+            Col("previous", "Previous inspection", lambda r: esc(r.get("previous_label")),
+                lambda r: r.get("previous_date")),
+            _doc_col(links, "Inspection"),
+        ]  # fmt: skip
+        return table("changes", cols, self.data["grade_changes"], empty="No rise or fall.")
+
+    # themes
+
+    def _themes(self, h: Mapping[str, Any]) -> str:
+        counts = defaultdict(Counter)  # scheme -> (theme, column) -> n
+        for r in self.data["theme_counts"]:
+            year, region = str(r["year"]) if r["year"] is not None else "undated", r["region"] or "unknown"
+            counts[(r["scheme"], "year")][(r["theme"], year)] += r["n"]
+            counts[(r["scheme"], "region")][(r["theme"], region)] += r["n"]
+            counts[(r["scheme"], "all")][(r["theme"], "all")] += r["n"]
+        out = []
+        n_points, n_framework = h.get("n_points", 0) or 0, h.get("n_points_framework", 0) or 0
+        out.append(
+            '<p class="explain">Every area for improvement, area for priority action and recommendation of a council '
+            f"document ({n_points}) is an improvement point. {n_framework} of them carry a theme of the Children's "
+            "Social Care National Framework (DfE, 2023): the outcome or enabler Ofsted prints after it since 2024. "
+            "A cell is the share of a year's (or region's) points with a national framework theme that carry this "
+            "one, with their number; click it for the points.</p>"
         )
-        if data["evidence_divergence"]
-        else '<p class="empty">No diverging area.</p>',
-        '<h2 id="documents">Documents</h2>',
-        table(
-            [
-                ("ref", "ref"),
-                ("document", "document"),
-                ("doc_type", "type"),
-                ("date", "date"),
-                ("provider", "provider"),
-                ("service_area", "service area"),
-                ("page_count", "pages"),
-                ("source_path", "file"),
-            ],
-            data["documents"],
-            {
-                "ref": lambda r: f'<span id="{refs.anchor[r["doc_id"]]}">{refs.anchor[r["doc_id"]]}</span>',
-                "source_path": file_link,
-            },
-        ),  # fmt: skip
-        "</main></body></html>",
-    ]
-    return "\n".join(parts) + "\n"
+        fw = counts[("national_framework", "year")]
+        years = sorted({c for (t, c) in fw if t != "*"})
+        totals = {c: n for (t, c), n in fw.items() if t == "*"}
+        every_year = {c: n for (t, c), n in counts[("all", "year")].items()}
+        every_region = {c: n for (t, c), n in counts[("all", "region")].items()}
+        out.append("<h3>National framework outcomes and enablers by year</h3>")
+        out.append(
+            _theme_table("themes-year", self.framework, years, "year", fw, totals,
+                         lambda t, y: f"{POINTS_PAGE}#points?theme={t}&year={y}", "theme", every_year)  # fmt: skip
+            if years else '<p class="empty">No improvement point carries a national framework theme.</p>'
+        )
+        fr = counts[("national_framework", "region")]
+        regions = sorted({c for (t, c) in fr if t != "*"})
+        if regions:
+            out.append("<h3>National framework outcomes and enablers by region (all years)</h3>")
+            out.append(_theme_table(
+                "themes-region", self.framework, regions, "region", fr, {c: n for (t, c), n in fr.items() if t == "*"},
+                lambda t, reg: f"{POINTS_PAGE}#points?theme={t}&region={reg}", "theme", every_region,
+            ))  # fmt: skip
+        ces = counts[("ces", "year")]
+        labels = {r["theme"]: r["theme_label"] for r in self.data["ces_themes"]}
+        ranked = [r["theme"] for r in self.data["theme_recurrence"] if r["theme"] in labels][:TOP_CES_THEMES]
+        ces_years = sorted({c for (t, c) in ces if t != "*"})
+        out.append("<h3>The common evaluation schedule's themes by year (second scheme)</h3>")
+        out.append(
+            '<p class="explain">The same points classified by the themes of Ofsted\'s common evaluation schedule (a '
+            f"rule lexicon; a point may carry several): the {TOP_CES_THEMES} themes found in most documents, as a "
+            "share of the year's points with a schedule theme.</p>"
+        )
+        out.append(
+            _theme_table("ces-year", [(t, labels[t]) for t in ranked], ces_years, "year", ces,
+                         {c: n for (t, c), n in ces.items() if t == "*"},
+                         lambda t, y: f"{POINTS_PAGE}#points?ces={t}&year={y}", "theme", every_year)  # fmt: skip
+            if ces_years else '<p class="empty">No improvement point carries a schedule theme.</p>'
+        )
+        return "\n".join(out)
+
+    # focused visits
+
+    def _visits(self, links: Links) -> str:
+        visits = self.data["visits"]
+        if not visits:
+            return '<p class="empty">No focused visit.</p>'
+        topics: Counter = Counter()
+        for v in visits:
+            for t in v["visit_topics"] or ["(focus not stated)"]:
+                topics[(t, str(v["year"]))] += 1
+        years = sorted({y for _, y in topics})
+        names = sorted({t for t, _ in topics}, key=lambda t: (-sum(n for (tt, _), n in topics.items() if tt == t), t))
+        per_year = Counter(str(v["year"]) for v in visits)
+        head = "".join(f'<th class="num">{y}</th>' for y in years)
+        body = []
+        for t in names:
+            cells = []
+            for y in years:
+                n = topics.get((t, y), 0)
+                link = (f'<a href="#visits?topic={attr(t)}&amp;year={y}" data-n="{n}">{n}</a>'
+                        if n and t != "(focus not stated)" else (str(n) if n else ""))  # fmt: skip
+                style = f' style="{_heat(n / per_year[y])}"' if n else ""
+                cells.append(f'<td class="cell"{style}>{link}</td>')
+            body.append(f"<tr><th>{esc(t)}</th>{''.join(cells)}</tr>")
+        foot = "".join(f'<td class="cell">{per_year[y]}</td>' for y in years)
+        grid = (f'<table class="heat" id="visit-topics"><thead><tr><th>what inspectors looked at</th>{head}</tr>'
+                f"</thead><tbody>{''.join(body)}<tr><th>visits</th>{foot}</tr></tbody></table>")  # fmt: skip
+        n_flagged = sum(1 for v in visits if v["n_priority_actions"])
+        points = f"{POINTS_PAGE}#points"
+        cols = [
+            _council_col(links), _region_col(), _year_col(), _doc_col(links, "Visit"),
+            Col("topic", "Topics", lambda r: esc(", ".join(r["visit_topics"])), tokens=lambda r: r["visit_topics"]),
+            Col("focus", "What inspectors looked at", lambda r: esc(r.get("visit_focus")), cls="text"),
+            Col("priority", "Priority actions", lambda r: _count_link(points, r["n_priority_actions"], doc=_id12(r),
+                kind="priority action"), tokens=lambda r: ["yes" if r["n_priority_actions"] else "no"], cls="num"),
+            Col("areas", "Areas for improvement", lambda r: _count_link(points, r["n_areas"], doc=_id12(r)), cls="num"),
+        ]  # fmt: skip
+        return "\n".join([
+            '<p class="explain">What each focused visit looked at (its topics, read from the letter\'s own words), by '
+            "year: click a number for its visits.</p>",
+            grid,
+            f'<p class="explain">{filter_link("#visits", f"{n_flagged} visits", priority="yes")} flagged areas for '
+            f"priority action ({filter_link(f'{POINTS_PAGE}#points', 'all priority actions', kind='priority action')}"
+            ", visits and inspections).</p>",
+            table("visits", cols, visits),
+            '<h3 id="priority-heading">Priority actions flagged at focused visits</h3>',
+            '<p class="explain">What inspectors found serious enough to call an area for priority action, visit by '
+            "visit.</p>",
+            table("priority", [c for c in _points_cols(links) if c.key not in ("kind", "ces")],
+                  [p for p in self.data["points"] if p["category"] == "focused_visit"
+                   and p["point_kind"] == "priority action"], empty="No focused visit flagged a priority action."),
+        ])  # fmt: skip
+
+    def _documents(self, links: Links) -> str:
+        cols = [
+            Col("doc", "Document", lambda r: links.source(r), lambda r: r.get("label"), lambda r: [_id12(r)]),
+            Col("council", "Council or provider", lambda r: _council_link(links, r.get("council"), r.get("council") in
+                self.documented) or esc(r.get("provider")), tokens=lambda r: [r.get("council") or r.get("provider")]),
+            Col("kind", "Kind", tokens=lambda r: [r.get("kind")]),
+            date_col("date", "Date"),
+            Col("pages", "Pages", lambda r: esc(r.get("page_count")), cls="num"),
+            Col("file", "File", lambda r: f'<span class="page">{esc(r.get("file_name"))}</span>'),
+        ]  # fmt: skip
+        return table("documents", cols, self.data["documents"], empty="No document.")
+
+    def _other_providers(self) -> str:
+        councils = {c["council"] for c in self.councils}
+        units = [r for r in self.data["service_areas"] if r["service_unit"].split(":")[0] not in councils]
+        lineage, divergence = self.data["areas_without_improvement"], self.data["evidence_divergence"]
+        if not (units or lineage or divergence):
+            return ""
+        out = ['<h2 id="other">Other providers and follow-up visits</h2>',
+               '<p class="explain">Providers that are not councils (Cafcass service areas, trusts named alone, ...): '
+               "their visits and latest overall grade, areas followed from one visit to the next without improving, "
+               "and areas where the provider's evidence and the inspectors' findings diverge.</p>"]  # fmt: skip
+        out.append(table("service-areas", [
+            Col("unit", "Service area", lambda r: esc(r["service_unit"])), Col("visits", "Visits", cls="num",
+            cell=lambda r: esc(r["n_visits"])), date_col("first_date", "First"), date_col("last_date", "Latest"),
+            grade_col("latest_grade", "Latest overall grade"),
+            Col("change", "Change", lambda r: change_badge(r.get("change"), r.get("previous_grade"))),
+            Col("areas", "Areas", cls="num", cell=lambda r: esc(r["n_areas"])),
+            Col("inadequate", "Judged inadequate", cls="num", cell=lambda r: esc(r["n_areas_inadequate"])),
+        ], units, empty="No other provider."))  # fmt: skip
+        if lineage:
+            out.append("<h3>Areas without improvement across visits</h3>")
+            out.append(table("lineage", [Col("service_area", "Service area"), Col("n_visits", "Visits", cls="num"),
+                Col("latest_judgement", "Latest judgement", lambda r: grade_badge(r.get("latest_judgement"))),
+                Col("judgements", "Judgements", lambda r: esc(", ".join(r["judgements"]))),
+                Col("documents", "Documents", lambda r: esc(", ".join(r["documents"]))),
+                Col("latest_text", "Area", cls="text")], lineage))  # fmt: skip
+        if divergence:
+            out.append("<h3>Provider evidence vs inspectors' findings</h3>")
+            out.append(table("divergence", [Col("service_area", "Service area"), date_col("date", "Date"),
+                Col("document", "Document", lambda r: esc(r["document"]) + (f' <span class="page">p.{esc(r["page"])}'
+                                                                            "</span>" if r.get("page") else "")),
+                Col("judgement", "Judgement", lambda r: grade_badge(r.get("judgement"))),
+                Col("area_text", "Area", cls="text"),
+                Col("provider_evidence", "Provider's evidence", lambda r: esc("; ".join(r["provider_evidence"]))),
+                Col("inspector_evidence", "Inspectors' findings", lambda r: esc("; ".join(r["inspector_evidence"]))),
+            ], divergence))  # fmt: skip
+        return "\n".join(out)
+
+    # the points page
+
+    def points_page(self) -> str:
+        links = Links("", self.review)
+        points = self.data["points"]
+        body = [
+            "<h1>Improvement points</h1>",
+            f'<p class="explain">Every area for improvement, area for priority action and recommendation of a '
+            f"council document ({len(points)}), with its national framework theme (the outcome or enabler Ofsted "
+            "printed after it) and its evaluation-schedule themes, and a link to the page of its source"
+            + (" and to the item in its review page" if self.review else "")
+            + ". Type to filter; links from the report's figures open this table filtered to their points.</p>",
+            table("points", _points_cols(links), points, empty="No improvement point."),
+        ]
+        return page("Improvement points", "\n".join(body), self.nav(""))
+
+    # a council's page
+
+    def council_page(self, c: Mapping[str, Any], events: Rows, latest: Rows, points: Rows, neighbours: Rows,
+                     themes: Mapping[str, Mapping[tuple[str, str], int]]) -> str:  # fmt: skip
+        links = Links("../", self.review)
+        name = c["council"]
+        facts = [c["region"], c["la_type"], f"ONS {c['council_code']}"]
+        facts += [f"DfE {c['la_code']}"] if c["la_code"] else []
+        extra = []
+        if c["predecessors"]:
+            extra.append("documents of " + ", ".join(c["predecessors"]) + " count here (its predecessors)")
+        if c["operators"]:
+            extra.append("children's services run by " + ", ".join(c["operators"]))
+        change = change_badge(c.get("overall_change"), c.get("overall_previous_grade"))
+        cards = '<div class="cards">' + "".join([
+            _card("overall effectiveness", GRADE_LABELS.get(c.get("overall_grade") or "", "none"),
+                  f"{esc(day(c.get('overall_date')))} {change}", "#latest", "overall"),
+            _card("documents", c["n_documents"], f"since {esc(day(c.get('first_date')))}", "#timeline", "documents"),
+            _card("inspections", c["n_inspections"], "graded", "#timeline?category=inspection", "inspections"),
+            _card("focused visits", c["n_focused_visits"], "letters", "#timeline?category=focused_visit", "visits"),
+            _card("improvement points", c["n_points"], f"{esc(c['n_priority_actions'])} priority actions", "#points",
+                  "points"),
+        ]) + "</div>"  # fmt: skip
+        body = [
+            f'<h1 data-council="{attr(name)}">{esc(name)}</h1>',
+            f'<p class="meta">{esc(" · ".join(facts))}' + (f" · {esc('; '.join(extra))}" if extra else "") + "</p>",
+            cards,
+            '<h2 id="latest">Latest grades</h2>',
+            self._latest_table(latest, links),
+            '<h2 id="timeline-heading">Timeline</h2>',
+            '<div class="figure">' + timeline_strip(events, lambda e: f"#e{e['event_no']}") + "</div>",
+            '<p class="explain">Circles: graded inspections, coloured by overall effectiveness. Diamonds: focused '
+            "visits. Squares: area SEND inspections and other documents. Click one for its row.</p>",
+            self._timeline_table(events, links),
+            '<h2 id="points-heading">Improvement points</h2>',
+            table("points", _points_cols(links, with_council=False), points, empty="No improvement point."),
+            '<h2 id="neighbours-heading">Compared with its statistical neighbours</h2>',
+            '<p class="explain">The ten councils the DfE finds most like it (nearest first) and where each stands now; '
+            "neighbours without documents in this database show no grade.</p>",
+            self._neighbours_table(neighbours, links),
+            self._neighbour_themes(c, neighbours, themes),
+        ]
+        return page(f"{name}: children's services inspections", "\n".join(body), self.nav("../"))
+
+    def _latest_table(self, latest: Rows, links: Links) -> str:
+        cols = [
+            Col("judgement", "Judgement", lambda r: esc(r["judgement_label"]), lambda r: r["judgement_order"]),
+            grade_col("grade", "Latest grade"), date_col("date", "Date"),
+            Col("doc", "Inspection", lambda r: links.source(r, page=r.get("page")), lambda r: r["date"], cls="doc"),
+            grade_col("previous_grade", "Grade before"),
+            _change_col("change"), Col("n_judged", "Times judged", cls="num"),
+        ]  # fmt: skip
+        return table("latest", cols, latest, empty="No graded inspection.")
+
+    def _timeline_table(self, events: Rows, links: Links) -> str:
+        cols = [
+            Col("no", "#", lambda r: esc(r["event_no"]), lambda r: r["event_no"], cls="num"),
+            date_col("date", "Date"),
+            Col("dates", "Inspection dates", lambda r: esc(
+                f"{day(r['inspection_start'])} – {day(r['inspection_end'])}" if r.get("inspection_start") else "")),
+            Col("category", "Kind", lambda r: esc(r["kind_label"]), tokens=lambda r: [r["category"]]),
+            _doc_col(links, "Document"),
+            *_grade_cols(JUDGEMENTS + OLD_JUDGEMENTS),
+            Col("send", "Area SEND outcome", lambda r: esc((r.get("send_outcome") or "").replace("_", " "))),
+            Col("focus", "Focus", lambda r: esc(r.get("visit_focus")), cls="text"),
+            Col("points", "Points", lambda r: _count_link("#points", r["n_points"], doc=_id12(r)), cls="num"),
+        ]  # fmt: skip
+        return table("timeline", cols, events, row_id=lambda r: f"e{r['event_no']}")
+
+    def _neighbours_table(self, neighbours: Rows, links: Links) -> str:
+        cols = [
+            Col("rank", "Rank", lambda r: "this council" if r["rank"] == 0 else esc(r["rank"]), lambda r: r["rank"],
+                cls="num"),
+            _council_col(links, "neighbour", self.documented), _region_col(), _overall_col(),
+            date_col("overall_date", "Since"), _change_col("overall_change"),
+            *_grade_cols(JUDGEMENTS[1:]),
+            Col("points", "Improvement points", cls="num", cell=lambda r: esc(r["n_points"])),
+        ]  # fmt: skip
+        return table("neighbours", cols, neighbours)
+
+    def _neighbour_themes(self, c: Mapping[str, Any], neighbours: Rows,
+                          themes: Mapping[str, Mapping[tuple[str, str], int]]) -> str:  # fmt: skip
+        """What the council is asked to fix against what its neighbours are asked to fix: each theme's share
+        of the council's themed points beside its share of its neighbours' together."""
+        codes = [n["neighbour_code"] for n in neighbours if n["rank"] > 0]
+        mine = themes.get(c["council_code"], {})
+        theirs: Counter = Counter()
+        for code in codes:
+            theirs.update(themes.get(code, {}))
+        labels = {r["theme"]: r["theme_label"] for r in self.data["ces_themes"]}
+        out = []
+        for scheme, title, names in (
+            ("national_framework", "National framework outcomes and enablers", dict(self.framework)),
+            ("ces", "Evaluation schedule themes", labels),
+        ):
+            mine_total, their_total = mine.get((scheme, "*"), 0), theirs.get((scheme, "*"), 0)
+            rows = [
+                (t, names.get(t, t), mine.get((scheme, t), 0), theirs.get((scheme, t), 0))
+                for t in names
+                if mine.get((scheme, t)) or theirs.get((scheme, t))
+            ]
+            if not rows:
+                continue
+            rows.sort(key=lambda r: (-(r[2] / mine_total if mine_total else 0), -r[3], r[1]))
+            key = "theme" if scheme == "national_framework" else "ces"
+            body = []
+            for t, label, n, m in rows:
+                here = filter_link(f"#points?{key}={t}", f"{_pct(n, mine_total)} ({n})") if n else ""
+                there = f"{_pct(m, their_total)} ({m})" if m else ""
+                body.append(f'<tr><th>{esc(label)}</th><td class="cell" data-theme="{attr(t)}" data-n="{n}">{here}</td>'
+                            f'<td class="cell" data-n="{m}">{there}</td></tr>')  # fmt: skip
+            out.append(
+                f"<h3>{esc(title)}</h3>"
+                f'<table class="heat"><thead><tr><th>theme</th><th class="num">{esc(c["council"])} '
+                f"({mine_total} themed points)</th><th class=\"num\">its neighbours together ({their_total})</th></tr>"
+                f"</thead><tbody>{''.join(body)}</tbody></table>"
+            )
+        if not out:
+            return ""
+        return ('<p class="explain">What inspectors ask this council to fix beside what they ask its neighbours: each '
+                "theme's share of the points with a theme of the scheme.</p>" + "\n".join(out))  # fmt: skip
+
+
+def render_html(data: ReportData, review: bool = False) -> str:
+    """The report's main page (the national picture) as one HTML document."""
+    return Report(data, review).national()
+
+
+def render_pages(data: ReportData, review: bool = False, main_name: str = "report.html") -> dict[str, str]:
+    """Every page of the report, by its path relative to the main page's folder."""
+    return Report(data, review, main_name).pages()
+
+
+def write_report(db_path: Path | str, out: Path) -> list[Path]:
+    """Collect, render and write the report's pages: the main page at `out`, points.html and councils/ beside
+    it (council pages left from an earlier build are removed). Items link to their review pages when a
+    review/ folder is beside it. Returns the files written, the main page first."""
+    if out.name == POINTS_PAGE:
+        raise BadArguments(f"--out {out}: {POINTS_PAGE} is the name of the report's points page; choose another")
+    data = collect(db_path)
+    review = (out.parent / REVIEW_DIR).is_dir()
+    pages = render_pages(data, review, out.name)
+    councils = out.parent / COUNCILS_DIR
+    councils.mkdir(parents=True, exist_ok=True)
+    written = []
+    for rel, text in pages.items():
+        path = out.parent / rel
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    for stale in set(councils.glob("*.html")) - set(written):
+        stale.unlink()
+    return written
 
 
 def build(db_path: Path | str, out: Path) -> Path:
-    """Collect, render and write the report; returns the file written."""
-    text = render_html(collect(db_path))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    return out
+    """Write the report (write_report); returns its main page."""
+    return write_report(db_path, out)[0]

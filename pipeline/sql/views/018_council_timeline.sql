@@ -27,6 +27,6 @@ SELECT o.council_code, o.council, o.region, o.event_no, o.date, o.year, o.inspec
        g.overall_effectiveness, g.leaders, g.help_and_protection, g.children_in_care, g.care_leavers, g.adoption,
        g.lscb, coalesce(g.n_grades, 0) AS n_grades, o.send_outcome, o.visit_focus, o.visit_topics,
        o.n_priority_actions, o.n_areas, o.n_recommendations, o.n_points, o.lead_inspector, o.authority,
-       o.predecessor, o.operator, o.doc_id, o.source_path, o.page_count
+       o.predecessor, o.operator, o.doc_id, o.source_path, o.file_name, o.format, o.page_count
 FROM ordered o
 LEFT JOIN grades g USING (doc_id);

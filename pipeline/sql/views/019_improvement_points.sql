@@ -38,7 +38,7 @@ SELECT d.council_code, d.council, d.region, d.la_type, d.date, d.year, d.categor
        coalesce(f.framework_theme_names, []::VARCHAR[]) AS framework_theme_names,
        coalesce(s.ces_themes, []::VARCHAR[]) AS ces_themes,
        coalesce(s.ces_theme_labels, []::VARCHAR[]) AS ces_theme_labels,
-       p.page, p.char_start, p.char_end, p.rule, p.confidence, d.source_path, d.format
+       p.page, p.char_start, p.char_end, p.rule, p.confidence, d.source_path, d.file_name, d.format
 FROM points p
 JOIN council_documents d USING (doc_id)
 LEFT JOIN framework_tagged f USING (doc_id, item_kind, item_no)

@@ -1,0 +1,4 @@
+-- Every council document in its council's timeline, with its grades side by side, for the council pages.
+SELECT *
+FROM council_timeline
+ORDER BY council_code, event_no;

@@ -1,0 +1,6 @@
+-- Every focused (and assurance) visit of a council: what it looked at and what it flagged.
+SELECT council_code, council, region, year, date, label, doc_id, kind_label, visit_focus,
+       coalesce(visit_topics, []::VARCHAR[]) AS visit_topics, n_priority_actions, n_areas, source_path, file_name
+FROM council_documents
+WHERE category = 'focused_visit'
+ORDER BY date DESC, council;
