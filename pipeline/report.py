@@ -138,7 +138,7 @@ def _points_cols(links: Links, with_council: bool = True) -> list[Col]:
     cols += [
         _year_col(),
         Col("doc", "Document", lambda r: links.source(r, page=r.get("page"), item=_item_anchor(r)),
-            lambda r: f"{r.get('date')}|{r.get('label')}", lambda r: [_id12(r)], "doc"),
+            lambda r: r.get("date"), lambda r: [_id12(r)], "doc"),
         Col("kind", "Kind", lambda r: esc(r.get("point_kind")), tokens=lambda r: [r.get("point_kind")]),
         Col("text", "What needs to improve", lambda r: esc(r.get("text")), cls="text"),
         Col("theme", "National framework", lambda r: esc(", ".join(r.get("framework_theme_names") or [])),
@@ -227,8 +227,8 @@ def _theme_table(table_id: str, themes: Sequence[tuple[str, str]], columns: Sequ
     if every is not None:
         cells = "".join(f'<td class="cell" data-n="{every.get(c, 0)}">{every.get(c, 0)}</td>' for c in columns)
         body.append(f'<tr class="total"><th>all improvement points</th>{cells}</tr>')
-    return (f'<table class="heat" id="{attr(table_id)}"><thead><tr><th>{esc(column_head)}</th>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")  # fmt: skip
+    return (f'<div class="wrap"><table class="heat" id="{attr(table_id)}"><thead><tr><th>{esc(column_head)}</th>'
+            f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")  # fmt: skip
 
 
 # -- the national page ----------------------------------------------------------------------------------------
@@ -378,11 +378,16 @@ class Report:
         rows = self.data["region_summary"]
         if not rows:
             return ""
-        cols = [("n_councils", "councils", {}), ("n_graded", "graded", {})]
-        cols += [(f"n_{key}", RANK_LABELS[rank].lower(), {"overall": key}) for rank, key in RANK_KEYS.items()]
-        cols += [("n_improved", "▲ improved", {"change": "improved"}), ("n_declined", "▼ declined",
-                 {"change": "declined"})]  # fmt: skip
-        head = "".join(f'<th class="num">{esc(h)}</th>' for _, h, _ in cols)
+        short = {1: "Outst.", 2: "Good", 3: "RI", 4: "Inad."}
+        cols = [("n_councils", "Councils", {}), ("n_graded", "Graded", {})]
+        cols += [(f"n_{key}", short[rank], {"overall": key}) for rank, key in RANK_KEYS.items()]
+        cols += [("n_improved", "▲", {"change": "improved"}), ("n_declined", "▼", {"change": "declined"})]
+        titles = {
+            "n_councils": "councils with children's services", "n_graded": "councils with a graded inspection",
+            "n_improved": "improved at their latest inspection", "n_declined": "declined at their latest inspection",
+        }
+        titles |= {f"n_{key}": RANK_LABELS[rank] for rank, key in RANK_KEYS.items()}  # fmt: skip
+        head = "".join(f'<th class="num" title="{attr(titles[k])}">{esc(h)}</th>' for k, h, _ in cols)
         body = []
         for r in rows:
             cells = []
@@ -392,17 +397,19 @@ class Report:
                                                                                **filters)  # fmt: skip
                 cells.append(f'<td class="num" data-key="{attr(key)}" data-n="{attr(n)}">{shown}</td>')
             body.append(f'<tr data-region="{attr(r["region"])}"><th>{esc(r["region"])}</th>{"".join(cells)}</tr>')
-        return (f'<table class="heat" id="regions-now"><thead><tr><th>region</th>{head}</tr></thead>'
-                f"<tbody>{''.join(body)}</tbody></table>")  # fmt: skip
+        return (f'<div class="wrap"><table class="heat" id="regions-now"><thead><tr><th>Region</th>{head}</tr>'
+                f"</thead><tbody>{''.join(body)}</tbody></table></div>"
+                '<p class="note">Outst.: outstanding; RI: requires improvement; Inad.: inadequate; ▲ ▼: rose or '
+                "fell at the latest inspection.</p>")  # fmt: skip
 
     def _councils_table(self, links: Links) -> str:
         rows = [c for c in self.councils if c["n_documents"]]
         cols = [
-            _council_col(links), _region_col(), Col("type", "Type", lambda r: esc(r["la_type"])), _overall_col(),
+            _council_col(links), _region_col(), _overall_col(),
             date_col("overall_date", "Since"), _change_col("overall_change", "overall_previous_grade"),
             *_grade_cols(JUDGEMENTS[1:]),
-            Col("documents", "Documents", cls="num", cell=lambda r: esc(r["n_documents"])),
-            Col("points", "Improvement points", cls="num",
+            Col("documents", "Docs", cls="num", cell=lambda r: esc(r["n_documents"])),
+            Col("points", "Points", cls="num",
                 cell=lambda r: filter_link(f"{POINTS_PAGE}#points", r["n_points"], council=r["council"])),
         ]  # fmt: skip
         return table("councils", cols, rows, empty="No document of a council in this database.")
@@ -462,8 +469,8 @@ class Report:
                                      f'change={change}" data-n="{n}">{mark}{n}</a>')  # fmt: skip
                 cells.append(f'<td class="cell">{" ".join(parts)}</td>')
             body.append(f"<tr><th>{esc(reg)}</th>{''.join(cells)}</tr>")
-        return (f'<table class="heat" id="movement-table"><thead><tr><th>region</th>{head}</tr></thead>'
-                f"<tbody>{''.join(body)}</tbody></table>")  # fmt: skip
+        return (f'<div class="wrap"><table class="heat" id="movement-table"><thead><tr><th>region</th>{head}</tr>'
+                f"</thead><tbody>{''.join(body)}</tbody></table></div>")  # fmt: skip
 
     def _inspections_table(self, links: Links) -> str:
         cols = [
@@ -564,8 +571,9 @@ class Report:
                 cells.append(f'<td class="cell"{style}>{link}</td>')
             body.append(f"<tr><th>{esc(t)}</th>{''.join(cells)}</tr>")
         foot = "".join(f'<td class="cell">{per_year[y]}</td>' for y in years)
-        grid = (f'<table class="heat" id="visit-topics"><thead><tr><th>what inspectors looked at</th>{head}</tr>'
-                f"</thead><tbody>{''.join(body)}<tr><th>visits</th>{foot}</tr></tbody></table>")  # fmt: skip
+        grid = (f'<div class="wrap"><table class="heat" id="visit-topics"><thead><tr><th>what inspectors looked at'
+                f"</th>{head}</tr></thead><tbody>{''.join(body)}<tr><th>visits</th>{foot}</tr></tbody></table>"
+                "</div>")  # fmt: skip
         n_flagged = sum(1 for v in visits if v["n_priority_actions"])
         points = f"{POINTS_PAGE}#points"
         cols = [

@@ -187,7 +187,7 @@ h3{font-size:16px;margin:24px 0 6px}
 .card .label{font-size:12px;text-transform:uppercase;color:#57606a}.card .value{font-size:26px;font-weight:600}
 .card .value a{color:inherit;text-decoration:none}.card .value a:hover{text-decoration:underline}
 .figure{margin:10px 0 4px}.figure svg{max-width:100%;height:auto;display:block}
-.side{display:grid;grid-template-columns:minmax(320px,560px) 1fr;gap:24px;align-items:start}
+.side{display:grid;grid-template-columns:520px minmax(0,1fr);gap:24px;align-items:start}
 .legend{font-size:13px;margin:6px 0}.legend span.sw{display:inline-block;width:12px;height:12px;border-radius:2px;
  margin:0 4px 0 12px;vertical-align:-1px}
 .multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(290px,1fr));gap:10px 18px}

@@ -234,7 +234,7 @@ def test_real_report_national_figures_equal_the_database(real_db, real_report):
     overall = {r["council"]: r["grade"] for r in latest}
     for row in rows:
         cells = row.css("td")
-        assert cells[3].attributes["data-f"] == overall[cells[0].text(strip=True)]
+        assert cells[2].attributes["data-f"] == overall[cells[0].text(strip=True)]
 
 
 def test_real_report_theme_figures_equal_the_database(real_db, real_report):
