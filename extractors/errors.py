@@ -128,3 +128,10 @@ class ParserCrashed(LimitExceeded):
 
     code = "E113"
     advice = "the file crashed a PDF/DOCX library; check it opens elsewhere and report it"
+
+
+class BadModel(InspectionsError):
+    """The shipped classifier model is missing or does not match the rules."""
+
+    code = "E210"
+    advice = "rebuild it: python scripts/train_national_framework.py"
