@@ -113,6 +113,7 @@ def flatten(record: ExtractionRecord, doc: Document) -> Rows:
             "doc_id": doc_id,
             "item_kind": kind,
             "item_no": n,
+            "scheme": t.scheme,
             "theme": t.theme,
             "theme_label": t.label,
             "parent_theme": t.parent,

@@ -20,7 +20,7 @@ others AS (
     -- judgements, recommendations, themes and lineage links
     SELECT (SELECT count(*) FROM judgements) AS n_judgements,
            (SELECT count(*) FROM recommendations) AS n_recommendations,
-           (SELECT count(DISTINCT theme) FROM item_themes) AS n_themes,
+           (SELECT count(DISTINCT theme) FROM item_themes WHERE scheme = 'ces') AS n_themes,
            (SELECT count(*) FROM area_links) AS n_area_links
 )
 SELECT * FROM docs, areas, others;
