@@ -322,7 +322,7 @@ def extract(
     format: Annotated[OutFormat, typer.Option("--format", help="Output format.")] = OutFormat.json,
     ext: ExtOpt = None,
 ) -> None:
-    """Extract one JSON record per document (shared/gold/FORMAT.md contract) without a database.
+    """Extract one JSON record per document (the contract of docs/contract.md) without a database.
 
     Each file becomes OUT/<base name>.json (000_x.txt -> 000_x.json; <file name>.json where two
     base names collide). Failed files are reported on stderr and the rest carry on.
@@ -459,7 +459,9 @@ def _review_files(docs: list[str], root: Path | None, ext: list[str] | None) -> 
 @app.command("eval")
 def evaluate_cmd(
     paths: PathsArg,
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON records (the contract format).")],
+    gold: Annotated[
+        Path, typer.Option("--gold", help="Folder of gold JSON records (docs/contract.md; review pages save them).")
+    ],
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the full result as JSON here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Metrics only, no per-document misses.")] = False,
     ext: ExtOpt = None,

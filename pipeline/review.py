@@ -238,7 +238,7 @@ def page_data(src: ReviewSource, built_at: str | None = None) -> dict[str, Any]:
     }
 
 
-def render(src: ReviewSource, built_at: str | None = None) -> str:
+def render(src: ReviewSource, built_at: str | None = None, data: dict[str, Any] | None = None) -> str:
     """The review page of one document: one HTML file, script and styles inline, nothing fetched."""
     where = src.source or src.source_path or ""
     return _template().substitute(
@@ -247,7 +247,7 @@ def render(src: ReviewSource, built_at: str | None = None) -> str:
         where=html.escape(where),
         css=_static("review.css"),
         js=_static("review.js"),
-        data=_json_for_script(page_data(src, built_at)),
+        data=_json_for_script(data if data is not None else page_data(src, built_at)),
     )
 
 
@@ -299,9 +299,9 @@ def write_pages(sources: Iterable[ReviewSource], out: Path, index: bool = True) 
     written: list[Written] = []
     for src in sources:
         path = out / page_name(src.name, src.doc_id)
-        page = render(src, built_at)
-        path.write_text(page, encoding="utf-8")
-        items = review_items(src.record, src.text)
+        data = page_data(src, built_at)
+        path.write_text(render(src, data=data), encoding="utf-8")
+        items = data["items"]
         counts = {f: sum(1 for i in items if i["field"] == f) for f in FIELDS}
         written.append(Written(path, src, counts, sum(1 for i in items if not i["shown"])))
     if index and written:

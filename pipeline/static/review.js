@@ -6,6 +6,7 @@
 (function () {
   "use strict";
 
+  const started = performance.now();
   const DATA = JSON.parse(document.getElementById("review-data").textContent);
   const TEXT = DATA.text;
   const FIELDS = ["area", "evidence", "recommendation", "judgement", "metadata"];
@@ -81,7 +82,7 @@
     x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((key) => [key, x[key] === undefined ? null : x[key]])) : x);
   const metaChanged = (k) => canon(record[k] === undefined ? null : record[k]) !== canon(DATA.record[k] === undefined ? null : DATA.record[k]);
   const edited = (it) => {
-    if (it.added) return false;
+    if (it.added || it.status !== "ok") return false;
     if (it.field === "metadata") return it.data.keys.some(metaChanged);
     return canon(it.data) !== canon(it.orig);
   };
@@ -111,11 +112,15 @@
     }
   }
   function summary(it) {
-    if (it.field === "metadata") return it.data.keys.map((k) => show(record[k])).join(" – ");
+    if (it.field === "metadata") {
+      if (it.status === "replaced" && it.frozen != null) return it.frozen; // its value before a passage replaced it
+      return it.data.keys.map((k) => show(record[k])).join(" – ");
+    }
     if (it.overall) return show(it.data.grade) + " (" + show(it.data.kind) + ")";
     if (it.field === "judgement") return show(it.data.subject) + ": " + show(it.data.grade);
     return show(it.data.text);
   }
+  const collapse = (s) => s.replace(/\s+/g, " ").trim();
   const show = (v) => (v == null || v === "" ? "—" : String(v).replace(/_/g, " "));
 
   // -- the text, page by page ---------------------------------------------------------------------
@@ -368,11 +373,14 @@
         t.textContent = "Themes: " + it.themes.map((x) => x.label).join("; ");
         box.appendChild(t);
       }
-      const s = document.createElement("div");
-      s.className = "text";
       const text = summary(it);
-      s.textContent = text.length > 300 ? text.slice(0, 300) + "…" : text;
-      box.appendChild(s);
+      if (collapse(text) !== collapse(slice(it.prov.start, it.prov.end))) {
+        // the item's own wording where it differs from the highlighted text (a tag removed, bullets joined)
+        const s = document.createElement("div");
+        s.className = "text";
+        s.textContent = text.length > 300 ? text.slice(0, 300) + "…" : text;
+        box.appendChild(s);
+      }
       tip.appendChild(box);
     }
     const r = m.getBoundingClientRect();
@@ -633,7 +641,6 @@
     addBtn.disabled = !span;
     addBtn.title = span ? "Add characters " + span[0] + "–" + span[1] + " as the chosen kind" : "Select a passage of the text first";
   });
-  const collapse = (s) => s.replace(/\s+/g, " ").trim();
   function guessGrade(text) {
     const t = text.toLowerCase();
     if (/requires? improvement/.test(t)) return "requires_improvement";
@@ -659,7 +666,12 @@
     let raw;
     if (kind.startsWith("meta:")) {
       const key = kind.slice(5);
-      for (const old of items) if (old.field === "metadata" && old.data.key === key && old.status !== "replaced") setStatus(old, "replaced");
+      for (const old of items) {
+        if (old.field === "metadata" && old.data.key === key && old.status !== "replaced") {
+          old.frozen = summary(old);
+          setStatus(old, "replaced");
+        }
+      }
       record[key] = /date|inspection_start|inspection_end/.test(key) ? isoDate(words) : words;
       raw = { id: "m-" + key + "-" + ++addedCount, field: "metadata", data: { key: key, keys: [key] }, prov: prov };
       renderMetaForm();
@@ -841,6 +853,7 @@
       it.data = clone(it.orig);
       it.parent = DATA.items[it.index] ? DATA.items[it.index].parent || null : it.parent;
       it.parentChanged = false;
+      it.frozen = null;
     }
     for (const k of Object.keys(record)) delete record[k];
     Object.assign(record, clone(DATA.record));
@@ -1044,5 +1057,6 @@
   }
   window.addEventListener("hashchange", fromHash);
   fromHash();
+  document.body.dataset.readyMs = Math.round(performance.now() - started); // the script's start-up, for tests
   document.body.dataset.ready = "1";
 })();
