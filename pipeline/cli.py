@@ -370,6 +370,7 @@ def review(
             help="Documents: files or folders (read and extracted now), or with --db stored documents by path, "
             "folder, file name or doc_id (its first 8+ hex digits).",
             show_default=False,
+            metavar="DOC",
         ),
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for the pages (created if missing).")] = Path(

@@ -294,7 +294,7 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:36px 0 8px;border-bott
 table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0}
 th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}
 th{background:#f6f8fa}
-.file{font-size:11px;word-break:break-all}
+.file{font-size:11px;word-break:break-all}a.review{font-size:11px;white-space:nowrap}
 td ul{margin:0;padding-left:16px}
 details.sources{margin:6px 0 12px}details.sources summary{cursor:pointer;color:#0969da}
 .change-improved{color:#1b7837;font-weight:600}.change-declined{color:#c51b1b;font-weight:600}

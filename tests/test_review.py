@@ -536,3 +536,37 @@ def test_a_40_page_report_builds_in_well_under_a_second_and_edits_do_not_redraw_
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_a_database_stored_before_page_starts_shows_one_text_and_says_why(archive, tmp_path):
+    from pipeline.db import Database
+
+    old = tmp_path / "old.duckdb"
+    shutil.copy(archive, old)
+    with Database.open(old) as db:
+        db._execute("UPDATE document_texts SET pages = NULL")
+    (src,) = R.from_db(old, ["02_northfield_monitoring_2011.txt"])
+    assert src.pages == [] and "--reprocess" in src.notes[0]
+    assert [s["label"] for s in R.page_spans(src)] == ["Text"]
+    assert all(i["shown"] for i in R.review_items(src.record, src.text) if i["field"] != "metadata")
+
+
+def test_hostile_document_text_stays_text_in_the_browser(browser, tmp_path):
+    doc = tmp_path / "<b onmouseover=alert(3)>hostile.txt"
+    doc.write_text(
+        f"Monitoring visit letter\n\nAreas for improvement\n\n1. Ensure {HOSTILE} plans are reviewed.\n", "utf-8"
+    )
+    res = runner.invoke(app, ["review", str(doc), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    (page_file,) = [p for p in (tmp_path / "out").glob("*.html") if p.name != "index.html"]
+    context, page, errors = _open(browser, page_file)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.wait_for_timeout(300)
+        assert HOSTILE in page.locator(".text").first.text_content()
+        assert page.locator("#pages img, #pages script, #side img").count() == 0
+        assert page.locator("h1").inner_text() == "<b onmouseover=alert(3)>hostile.txt"
+        assert not dialogs and not errors, (dialogs, errors)
+    finally:
+        context.close()
