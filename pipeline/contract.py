@@ -77,7 +77,7 @@ MEANINGS = {
     "ExtractionRecord.visit_topics": "that focus as topics of a fixed lexicon",
     "ExtractionRecord.send_outcome": "area SEND inspections: the printed outcome category",
     "ExtractionRecord.metadata_provenance": "where each metadata field was read: field name -> provenance",
-    "AreaForImprovement.id": "its number or reference as printed (`\"1\"`, `\"A1\"`), null if unnumbered",
+    "AreaForImprovement.id": 'its number or reference as printed (`"1"`, `"A1"`), null if unnumbered',
     "AreaForImprovement.text": "its full wording, one line, whitespace collapsed (without a national framework tag)",
     "AreaForImprovement.timescale": "when it is to be done, where the document says",
     "AreaForImprovement.judgement": "the progress judgement given for this area",

@@ -570,3 +570,44 @@ def test_hostile_document_text_stays_text_in_the_browser(browser, tmp_path):
         assert not dialogs and not errors, (dialogs, errors)
     finally:
         context.close()
+
+
+ASTRAL = "😀 Title 𝒳\nArea: ensure 😀 plans are reviewed.\nPage two 🎉 text here.\nRec: do 𝒳 things."
+
+
+def test_offsets_hold_past_astral_characters_and_a_selection_may_cross_pages(browser, tmp_path):
+    """Provenance counts code points, the DOM UTF-16 units: highlights and added spans must agree with Python."""
+    text = ASTRAL
+    prov = lambda s, e, page: {"page": page, "start": s, "end": e, "rule": "r", "confidence": 1.0}  # noqa: E731
+    area = (text.index("ensure"), text.index("reviewed.") + len("reviewed."))
+    rec = (text.index("do "), len(text))
+    record = {"document": "e.txt", "doc_type": "other",
+              "areas_for_improvement": [{"id": None, "text": text[slice(*area)], "provenance": prov(*area, 1)}],
+              "recommendations": [{"id": None, "text": text[slice(*rec)], "provenance": prov(*rec, 2)}]}  # fmt: skip
+    src = R.ReviewSource("e.txt", "cd" * 32, text, record, [(1, 0), (2, text.index("Page two"))], source="x/e.txt")
+    (written,) = R.write_pages([src], tmp_path)
+    context, page, errors = _open(browser, written.path)
+    try:
+        assert page.evaluate(READ_BACK) == {"a1": text[slice(*area)], "r1": text[slice(*rec)]}
+        page.evaluate(
+            """() => {
+              const [one, two] = document.querySelectorAll('.text');
+              const a = [...one.querySelectorAll('mark')].pop().firstChild, b = two.firstChild;
+              const r = document.createRange();
+              r.setStart(a, a.data.indexOf('plans'));
+              r.setEnd(b, b.data.indexOf(' text'));
+              getSelection().removeAllRanges();
+              getSelection().addRange(r);
+            }"""
+        )
+        page.select_option("#add-kind", "recommendation")
+        page.click("#add")
+        saved = json.loads(_save(page, tmp_path).read_text(encoding="utf-8"))
+        (added,) = [r for r in saved["recommendations"] if r["provenance"]["rule"] == "review.added"]
+        p = added["provenance"]
+        assert text[p["start"] : p["end"]] == "plans are reviewed.\nPage two 🎉" and p["page"] == 1
+        assert added["text"] == "plans are reviewed. Page two 🎉"
+        assert page.evaluate(READ_BACK)["n1"] == "plans are reviewed.\nPage two 🎉"
+        assert not errors, errors
+    finally:
+        context.close()

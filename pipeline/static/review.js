@@ -710,7 +710,8 @@
     if (!it) return;
     window.getSelection().removeAllRanges();
     select(it.id, false);
-    say("Added " + label(it).toLowerCase() + " (characters " + span[0] + "–" + span[1] + "); check its fields.");
+    const kindName = ADD_KINDS.find(([v]) => v === kindEl.value)[1];
+    say("Added " + kindName + " (characters " + span[0] + "–" + span[1] + "); check its fields.");
   });
 
   // -- the corrected record -----------------------------------------------------------------------
