@@ -44,7 +44,7 @@ class UnsupportedFormat(ReadError):
     """Unsupported format."""
 
     code = "E102"
-    advice = "supply the document as PDF, DOCX or plain text"
+    advice = "supply the document as PDF, DOCX, HTML or plain text"
 
 
 class CorruptFile(ReadError):
@@ -86,7 +86,7 @@ class UnsafeContent(ReadError):
     """Unsafe content refused."""
 
     code = "E108"
-    advice = "the file looks like a decompression bomb or entity expansion; check its origin"
+    advice = "the file looks like a decompression bomb, entity expansion or parser bomb; check its origin"
 
 
 class UnreadableFolder(ReadError):
@@ -128,3 +128,14 @@ class ParserCrashed(LimitExceeded):
 
     code = "E113"
     advice = "the file crashed a PDF/DOCX library; check it opens elsewhere and report it"
+
+
+class DownloadFailed(ReadError):
+    """Download failed.
+
+    The file stands in for a document it is not: a site's error, login or search page, an
+    almost empty page, or a JSON/XML error body, saved under the document's name (often `.pdf`).
+    """
+
+    code = "E114"
+    advice = "fetch it again from its source"

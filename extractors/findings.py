@@ -92,6 +92,10 @@ def _excluded_recommendation(text: str) -> bool:
 _INTRO_ITEM = re.compile(
     r"(?:following|these|the below)\s+(?:actions?|areas?|recommendations?|priorities)[.:]?$|:$", re.I
 )
+# A numbered paragraph that introduces a list rather than being one of its items.
+_INTRO_BULLET = re.compile(
+    r"(?:the\s+following|the\s+below)\s+(?:actions?|areas?|recommendations?|priorities)[.:]?$|:$", re.I
+)
 _AREA_REF = re.compile(r"^(?:area|priority|action)\s+(\d{1,2}|[A-Z]\d{0,2})\s*[–—:-]\s*\S.{0,80}$", re.I)
 _FOLLOWING = re.compile(
     r"\b(?:the\s+following|as\s+follows)\b|\bthese\s+(?:areas|actions|priorities|recommendations)\b", re.I
@@ -131,6 +135,7 @@ class _Walker:
 
     def __init__(self, analysis: Analysis) -> None:
         self.views = analysis.blocks
+        self.document = analysis.document
         self.skip = _contents_lines(self.views)
         self.out = Findings()
         self.letter_areas: list[AreaForImprovement] = []
@@ -294,15 +299,16 @@ class _Walker:
             # ("What does the school need to do to improve?" in school reports is written as prose;
             # area SEND reports write their areas for improvement as paragraphs of a table cell).
             text, at = _without_heading(view.text, self.heading)
-            area = AreaForImprovement(
-                id=None,
-                text=clean_item_text(text),
-                kind=self.kind,
-                provenance=view.provenance("afi.section.prose_paragraph", at, confidence=0.7),
-            )
-            self.listed_actions.append((self.timescale, area))
-            self.section_items += 1
-            self._set_last(area, view)  # a paragraph ending "...in respect of:" takes the bullets below it
+            for a, b in _prose_items(text, view.block.start + at, self.document):
+                area = AreaForImprovement(
+                    id=None,
+                    text=clean_item_text(text[a:b]),
+                    kind=self.kind,
+                    provenance=view.provenance("afi.section.prose_paragraph", at + a, at + b, confidence=0.7),
+                )
+                self.listed_actions.append((self.timescale, area))
+                self.section_items += 1
+                self._set_last(area, view)  # a paragraph ending "...in respect of:" takes the bullets below it
             return
         if self.section and _INTRO_ITEM.search(view.text.rstrip()):
             if self.section_items and colon:
@@ -378,7 +384,7 @@ class _Walker:
         parent = nxt is not None and nxt.kind is BlockKind.BULLET and nxt.block.level > view.block.level
         if (
             self.section
-            and _INTRO_ITEM.search(text)
+            and _INTRO_BULLET.search(text)
             and view.block.marker
             and view.block.marker[0].isdigit()
             and not (parent and text.endswith(":"))
@@ -464,6 +470,31 @@ def _lost_marker_item(view: BlockView) -> bool:
     if any(view.starts_with(label, within=12) for label in structural) or _timescale_label(view):
         return False
     return progress_grade(view) is None
+
+
+# A sentence that says who must act: an item's first sentence ("Health leaders need to ...",
+# "The local area partnership should ..."), not a continuation ("This should include ...").
+_ITEM_START = re.compile(r"[A-Z][\w’'&-]*(?:\s+[\w’'&(),-]+){0,8}?\s+(?:should|must|needs?\s+to)\b")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_NOT_AN_ACTOR = frozenset({"this", "these", "there", "it", "they", "that", "those", "such", "as", "where", "when"})
+
+
+def _prose_items(text: str, start: int, document) -> list[tuple[int, int]]:
+    """A paragraph of items cut where a new item starts a printed line: the spans (in `text`).
+
+    Area SEND reports print their areas for improvement as paragraphs of a boxed cell, some with
+    no space between the paragraphs to tell them apart; a sentence that says who should act and
+    starts a line of the page begins the next item. `start` is the text's offset in the document.
+    """
+    cuts = [0]
+    for m in _SENTENCE_BREAK.finditer(text):
+        at = m.end()
+        if text[at:].split(None, 1)[0].lower() in _NOT_AN_ACTOR or not _ITEM_START.match(text, at):
+            continue
+        raw = document.raw_offset(start + at)
+        if 0 < raw <= len(document.raw_text) and document.raw_text[raw - 1] == "\n":
+            cuts.append(at)
+    return list(zip(cuts, [*cuts[1:], len(text)], strict=True))
 
 
 def _not_an_item(text: str) -> bool:

@@ -1,5 +1,10 @@
 """Graded judgements: judgement tables and lists, "Subject: Grade" lines, and ratings in running text.
 
+A report of one of Ofsted's frameworks for a council's children's services (ILACS and its 2026
+form, SIF and its LSCB review, the 2009-13 frameworks) is read from the structure that framework
+prints (`read_framework`, rules/judgements.json); focused-visit letters and area SEND reports grade
+nothing. Every other document is read by the general rules below.
+
 Running text is read with narrow, precise patterns (quoted subjects, service-area codes, "X was
 judged to be Y"); a sentence that fits none of them yields nothing rather than a guess, and a
 sentence about a previous inspection, a statistic or a risk ("is judged inadequate") yields nothing.
@@ -8,10 +13,15 @@ sentence about a previous inspection, a statistic or a risk ("is judged inadequa
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from extractors.analysis import Analysis, BlockView, grade_from_text, names_a_grade
 from extractors.rules import lexicon
-from schemas.document import BlockKind
+from extractors.rules.judgement_rules import JudgementList, SubjectRule, compile_phrase, judgement_rules
+from schemas.document import Block, BlockKind
 from schemas.record import Grade, Judgement, OverallJudgement, Provenance
 
 _Q = "[‘'\"“]"
@@ -340,8 +350,385 @@ def _dedupe(items: list[Judgement]) -> list[Judgement]:
     return out
 
 
+# -- judgements by inspection framework ------------------------------------------------------------
+#
+# Ofsted's reports on a council's children's services print their judgements in a fixed list on the
+# first page (ILACS and SIF), or grade a fixed set of subjects section by section (2009-13). Where a
+# document is one of those reports, its judgements are read from that structure alone: restatements
+# in headings, grades of earlier inspections and explanatory tables are never read. Focused-visit
+# letters and area SEND reports grade nothing. Every rule is in rules/judgements.json.
+
+
+@dataclass(frozen=True)
+class _Tok:
+    """A piece of a judgement list: a subject (S), a grade (G), the halves of a grade printed around
+    its subject (R "Requires", I "improvement"), numbering or punctuation (N), or other text (X)."""
+
+    kind: str
+    start: int
+    end: int
+    grade: Grade | None = None
+    rule: SubjectRule | None = None
+
+
+@dataclass(frozen=True)
+class _Stream:
+    """The opening blocks' text joined by newlines (footnotes left out), mapped back to the document."""
+
+    text: str
+    starts: list[int]
+    blocks: list[Block]
+
+    def at(self, pos: int) -> tuple[Block, int]:
+        """The block holding stream offset `pos` and the matching document offset."""
+        k = max(bisect_right(self.starts, pos) - 1, 0)
+        block = self.blocks[k]
+        return block, block.start + min(pos - self.starts[k], len(block.text))
+
+
+@dataclass(frozen=True)
+class _ListItem:
+    rule: SubjectRule
+    subject: str
+    grade: Grade
+    start: int  # stream offsets of the subject and its grade together
+    end: int
+
+
+@dataclass(frozen=True)
+class FrameworkReading:
+    """What a document's own structure says about its judgements (see `read_framework`)."""
+
+    # "ilacs", "ilacs_2026" (an ILACS table without an Overall effectiveness row), "sif", "lscb_review",
+    # "la_2009_13", a no-judgement genre ("focused_visit", "area_send"), or None
+    framework: str | None
+    judgements: list[Judgement]
+
+
+class _Compiled(NamedTuple):
+    gap: re.Pattern[str]
+    lists: list[tuple[JudgementList, list[tuple[SubjectRule, re.Pattern[str]]]]]
+    no_judgement: list[tuple[str, list[re.Pattern[str]]]]
+    overall: list[re.Pattern[str]]
+    lscb: list[re.Pattern[str]]
+    lscb_review: list[re.Pattern[str]]
+    la_opening: list[re.Pattern[str]]
+    la_sections: list[re.Pattern[str]]
+    la_subjects: list[tuple[SubjectRule, re.Pattern[str]]]
+    la_line: re.Pattern[str]
+    la_sentence: re.Pattern[str]
+
+
+def _bounded(pattern: str, grades: str) -> re.Pattern[str]:
+    """A subject pattern that matches whole words only."""
+    inner = compile_phrase(pattern, grades).pattern
+    return re.compile(rf"(?<![\w-])(?:{inner})(?![A-Za-z])", re.I)
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> _Compiled:
+    r = judgement_rules()
+    g = r.grade_alternation
+    split_first = compile_phrase(r.split_grade.first).pattern
+    split_second = compile_phrase(r.split_grade.second).pattern
+    gap = re.compile(
+        rf"(?P<grade>{g})(?![\w-])|(?P<first>{split_first})(?![\w-])|(?P<second>{split_second})(?![\w-])"
+        r"|(?P<num>\(?\d{1,3}(?:\.\d{1,2})*[.)]?)(?!\w)|(?P<sep>[|:;,.•▪◼\-–—*()\[\]])",
+        re.I,
+    )
+    la = r.la_2009_13
+    la_alt = "|".join(f"(?P<s{k}>{compile_phrase(s.pattern).pattern})" for k, s in enumerate(la.subjects))
+    grade_expr = (
+        r"(?:grade\s*(?P<num>[1-4])(?:\s*\(\s*(?P<word>[a-z ]+?)\s*\))?"
+        rf"|(?P<word2>{g})(?:\s*\(\s*grade\s*[1-4]\s*\))?)"
+    )
+    return _Compiled(
+        gap=gap,
+        lists=[(lst, [(s, _bounded(s.pattern, g)) for s in lst.subjects]) for lst in r.lists],
+        no_judgement=[(n.genre, [compile_phrase(p) for p in n.opening_patterns]) for n in r.no_judgement_documents],
+        overall=[compile_phrase(p, g) for p in r.overall_sentences],
+        lscb=[compile_phrase(p, g) for p in r.lscb.patterns],
+        lscb_review=[compile_phrase(p) for p in r.lscb.review_opening_patterns],
+        la_opening=[re.compile(compile_phrase(p).pattern, re.I | re.M) for p in la.opening_patterns],
+        la_sections=[compile_phrase(p) for p in la.sections],
+        la_subjects=[(s, compile_phrase(s.pattern)) for s in la.subjects],
+        la_line=re.compile(rf"^(?:\d{{1,2}}\.?\s+)?(?P<subject>{la_alt})\s*(?:[:|–—-]\s*)?{grade_expr}\s*\.?$", re.I),
+        la_sentence=re.compile(
+            rf"^(?:\d{{1,3}}\.\s+)?(?:the\s+)?(?P<subject>{la_alt})(?:\s+of\s+[^.]{{3,80}}?)?\s+(?:is|are)\s+"
+            rf"(?:judged\s+(?:to\s+be\s+)?)?(?P<word2>{g})\b",
+            re.I,
+        ),
+    )
+
+
+def _opening(analysis: Analysis) -> _Stream:
+    """The document's first pages: where a report prints its judgement table."""
+    op = judgement_rules().opening
+    blocks: list[Block] = []
+    for v in analysis.blocks[: op.max_blocks]:
+        if v.block.page is not None and v.block.page > op.max_page:
+            break
+        if v.kind is not BlockKind.FOOTNOTE:
+            blocks.append(v.block)
+    starts, parts, pos = [], [], 0
+    for b in blocks:
+        starts.append(pos)
+        parts.append(b.text)
+        pos += len(b.text) + 1
+    return _Stream("\n".join(parts), starts, blocks)
+
+
+def _no_judgement_genre(analysis: Analysis) -> str | None:
+    """'focused_visit' or 'area_send' when the document's opening names it one (they grade nothing)."""
+    blocks = analysis.blocks[: judgement_rules().opening.genre_blocks]
+    for genre, patterns in _compiled().no_judgement:
+        for v in blocks:
+            text = v.text.strip()
+            if any(p.search(text) for p in patterns):
+                return genre
+    return None
+
+
+def _gap_tokens(text: str, lo: int, hi: int) -> list[_Tok]:
+    """The grade words, numbering and punctuation between two subjects; anything else is an X."""
+    gap, grades = _compiled().gap, judgement_rules()
+    out: list[_Tok] = []
+    pos = lo
+    while pos < hi:
+        while pos < hi and text[pos].isspace():
+            pos += 1
+        if pos >= hi:
+            break
+        m = gap.match(text, pos, hi)
+        if m is None:
+            end = pos
+            while end < hi and not text[end].isspace():
+                end += 1
+            if not out or out[-1].kind != "X":
+                out.append(_Tok("X", pos, end))
+            pos = end
+            continue
+        if m.group("grade"):
+            out.append(_Tok("G", m.start(), m.end(), grade_from_text(m.group("grade"))))
+        elif m.group("first"):
+            out.append(_Tok("R", m.start(), m.end(), grades.split_grade.grade))
+        elif m.group("second"):
+            out.append(_Tok("I", m.start(), m.end(), grades.split_grade.grade))
+        else:
+            out.append(_Tok("N", m.start(), m.end()))
+        pos = m.end()
+    return out
+
+
+def _tokens(text: str, subjects: list[tuple[SubjectRule, re.Pattern[str]]]) -> list[_Tok]:
+    """Subjects where the text names them, and the tokens of the gaps between them."""
+    found = sorted(
+        ((m.start(), -(m.end() - m.start()), m.end(), rule) for rule, rx in subjects for m in rx.finditer(text)),
+        key=lambda t: (t[0], t[1]),
+    )
+    toks: list[_Tok] = []
+    pos = 0
+    for start, _, end, rule in found:
+        if start < pos:  # inside a longer subject found first
+            continue
+        toks += _gap_tokens(text, pos, start)
+        toks.append(_Tok("S", start, end, rule=rule))
+        pos = end
+    return toks + _gap_tokens(text, pos, len(text))
+
+
+def _assign(seg: list[_Tok]) -> dict[int, tuple[Grade | None, int, int]]:
+    """Each subject's grade in a run of list tokens: printed around it ("Requires" S "improvement"),
+    right after it, or, for a column of grades printed after the subjects, in order."""
+    subj = [i for i, t in enumerate(seg) if t.kind == "S"]
+    used: set[int] = set()
+    out: dict[int, tuple[Grade | None, int, int]] = {}
+
+    def _near(i: int, step: int) -> int | None:
+        j = i + step
+        while 0 <= j < len(seg) and seg[j].kind == "N":
+            j += step
+        return j if 0 <= j < len(seg) and j not in used else None
+
+    for i in subj:
+        before, after = _near(i, -1), _near(i, 1)
+        if before is not None and after is not None and seg[before].kind == "R" and seg[after].kind == "I":
+            out[i] = (seg[before].grade, seg[before].start, seg[after].end)
+            used |= {before, after}
+    for i in subj:
+        after = _near(i, 1)
+        if i in out or after is None:
+            continue
+        if seg[after].kind == "G":
+            out[i] = (seg[after].grade, seg[i].start, seg[after].end)
+            used.add(after)
+        elif seg[after].kind == "R" and (second := _near(after, 1)) is not None and seg[second].kind == "I":
+            out[i] = (seg[after].grade, seg[i].start, seg[second].end)
+            used |= {after, second}
+    rest = [i for i in subj if i not in out]
+    column = [j for j, t in enumerate(seg) if t.kind == "G" and j not in used and rest and j > rest[0]]
+    if rest and len(column) == len(rest) and all(j > subj[-1] for j in column):
+        for i, j in zip(rest, column, strict=True):
+            out[i] = (seg[j].grade, seg[i].start, seg[j].end)
+    return out
+
+
+def _read_list(stream: _Stream, subjects: list[tuple[SubjectRule, re.Pattern[str]]]) -> list[_ListItem]:
+    """The longest run of subjects with their grades, nothing but grades and numbering between them."""
+    toks = _tokens(stream.text, subjects)
+    best: list[_ListItem] = []
+    seg: list[_Tok] = []
+    for t in [*toks, _Tok("X", len(stream.text), len(stream.text))]:
+        if t.kind != "X":
+            seg.append(t)
+            continue
+        items, seen = [], set()
+        for i, (grade, start, end) in sorted(_assign(seg).items()):
+            rule = seg[i].rule
+            if rule is None or grade is None or rule.key in seen:
+                continue
+            seen.add(rule.key)
+            subject = " ".join(stream.text[seg[i].start : seg[i].end].split())
+            items.append(_ListItem(rule, subject, grade, min(start, seg[i].start), max(end, seg[i].end)))
+        if len(items) > len(best):
+            best = items
+        seg = []
+    return best
+
+
+def _stream_judgement(stream: _Stream, subject: str, grade: Grade, start: int, end: int, rule: str) -> Judgement:
+    block, doc_start = stream.at(start)
+    _, doc_end = stream.at(end)
+    prov = Provenance(page=block.page, start=doc_start, end=max(doc_end, doc_start), rule=rule, confidence=0.95)
+    return Judgement(subject=subject, grade=grade, provenance=prov)
+
+
+def _sentence_judgement(
+    views: list[BlockView], patterns: list[re.Pattern[str]], subject: str, rule: str
+) -> Judgement | None:
+    """The first block that opens with one of `patterns`, as a judgement of `subject`."""
+    for v in views:
+        if v.kind is BlockKind.TABLE_ROW or not names_a_grade(v.text):
+            continue
+        text = v.text.strip()
+        lead = len(v.text) - len(v.text.lstrip())
+        for rx in patterns:
+            m = rx.match(text)
+            if m and (g := grade_from_text(m.group("grade"))):
+                return Judgement(subject=subject, grade=g, provenance=_prov(v, rule, lead, lead + m.end(), 0.9))
+    return None
+
+
+def _la_2009_13(analysis: Analysis) -> list[Judgement]:
+    """2009-13 reports: each graded subject, named by its section where the report has sections."""
+    c, rules = _compiled(), judgement_rules()
+    section: str | None = None
+    out: list[Judgement] = []
+    seen: set[tuple[str | None, str]] = set()
+    for v in analysis.blocks:
+        text = v.text.strip()
+        plain = _NUMBERING.sub("", " ".join(text.split()))
+        if any(rx.fullmatch(plain) for rx in c.la_sections):
+            section = plain
+        if not names_a_grade(text) and not re.search(r"grade\s*[1-4]", text, re.I):
+            continue
+        line = c.la_line.match(text) if len(text) < 300 else None
+        m = line or c.la_sentence.match(text)
+        if m is None:
+            continue
+        k = next(int(n[1:]) for n, val in m.groupdict().items() if n.startswith("s") and n[1:].isdigit() and val)
+        rule = c.la_subjects[k][0]
+        grade = _la_grade(m, rules.grade_numbers)
+        if grade is None or _HISTORIC.search(text) or (section, rule.key) in seen:
+            continue
+        seen.add((section, rule.key))
+        printed = " ".join(m.group("subject").split()) if line else _cap(m.group("subject"))
+        subject = f"{section}: {printed}" if section else printed
+        how = "overall" if rule.overall else ("line" if line else "sentence")
+        lead = len(v.text) - len(v.text.lstrip())
+        prov = _prov(v, f"judgement.la_2009_13.{how}", lead, lead + m.end(), 0.9)
+        out.append(Judgement(subject=subject, grade=grade, provenance=prov))
+    return out
+
+
+def _la_grade(m: re.Match[str], numbers: dict[str, Grade]) -> Grade | None:
+    word = m.groupdict().get("word") or m.groupdict().get("word2")
+    if word and (g := grade_from_text(word)):
+        return g
+    num = m.groupdict().get("num")
+    return numbers.get(num) if num else None
+
+
+def _row_rule(rule: SubjectRule) -> str:
+    return "overall" if rule.overall else "table"
+
+
+def _opens_with(analysis: Analysis, patterns: list[re.Pattern[str]], n: int) -> bool:
+    """Does the text of the first n blocks (joined: a title may run over several) match a pattern?"""
+    text = "\n".join(v.text for v in analysis.blocks[:n])
+    return any(p.search(text) for p in patterns)
+
+
+_FRAMEWORK_RULES = ("judgement.ilacs.", "judgement.sif.", "judgement.lscb_review.", "judgement.la_2009_13.")
+
+
+def read_framework(analysis: Analysis) -> FrameworkReading:
+    """The judgements a report of a known framework prints, read from its structure alone.
+
+    `framework` is None where the document is none of them (its judgements are then read by the
+    general rules); a no-judgement genre reads as its name with no judgements.
+    """
+    genre = _no_judgement_genre(analysis)
+    if genre is not None:
+        return FrameworkReading(genre, [])
+    c, rules = _compiled(), judgement_rules()
+    stream = _opening(analysis)
+    best: tuple[JudgementList, list[_ListItem]] | None = None
+    for lst, subjects in c.lists:
+        items = _read_list(stream, subjects)
+        if len(items) >= lst.min_subjects and (best is None or len(items) > len(best[1])):
+            best = (lst, items)
+    if best is not None:
+        lst, items = best
+        fw = lst.framework
+        out = [
+            _stream_judgement(stream, it.subject, it.grade, it.start, it.end, f"judgement.{fw}.{_row_rule(it.rule)}")
+            for it in items
+        ]
+        has_overall = any(it.rule.overall for it in items)
+        if fw == "sif":
+            first = stream.blocks.index(stream.at(items[0].start)[0])
+            before = {id(b) for b in stream.blocks[: first + 1]}
+            opening = [v for v in analysis.blocks if id(v.block) in before]
+            if not has_overall:  # the overall judgement is the sentence above the list
+                overall = _sentence_judgement(opening, c.overall, rules.overall_subject, "judgement.sif.overall")
+                out += [overall] if overall is not None else []
+            lscb = _sentence_judgement(analysis.blocks, c.lscb, rules.lscb.subject, "judgement.sif.lscb")
+            out += [lscb] if lscb is not None else []
+        elif fw == "ilacs" and not has_overall:  # the framework as changed in 2026 grades no overall effectiveness
+            fw = "ilacs_2026"
+        out.sort(key=lambda j: j.provenance.start)
+        return FrameworkReading(fw, out)
+    if _opens_with(analysis, c.lscb_review, 10):
+        lscb = _sentence_judgement(analysis.blocks, c.lscb, rules.lscb.subject, "judgement.lscb_review.lscb")
+        if lscb is not None:
+            return FrameworkReading("lscb_review", [lscb])
+    if _opens_with(analysis, c.la_opening, rules.la_2009_13.opening_blocks):
+        found = _la_2009_13(analysis)
+        if found:
+            return FrameworkReading("la_2009_13", found)
+    return FrameworkReading(None, [])
+
+
 def extract_judgements(analysis: Analysis) -> list[Judgement]:
-    """Every graded judgement the document states outside the per-area progress judgements."""
+    """Every graded judgement the document states outside the per-area progress judgements.
+
+    A report of a known framework is read from its judgement structure alone (`read_framework`);
+    any other document by the general rules below.
+    """
+    reading = read_framework(analysis)
+    if reading.framework is not None:
+        return reading.judgements
     found = _table_judgements(analysis.blocks) + _line_pair_judgements(analysis.blocks)
     for v in analysis.blocks:
         if v.kind is not BlockKind.TABLE_ROW:
@@ -351,7 +738,20 @@ def extract_judgements(analysis: Analysis) -> list[Judgement]:
 
 
 def extract_overall(analysis: Analysis, judgements: list[Judgement]) -> OverallJudgement | None:
-    """Overall progress ("satisfactory progress overall") or the overall effectiveness grade."""
+    """Overall progress ("satisfactory progress overall") or the overall effectiveness grade.
+
+    For a report of a known framework, only the framework's own overall judgement counts (its
+    table row or overall sentence, as `extract_judgements` read it): the 2026 framework, focused
+    visits, area SEND reports and LSCB reviews have none, and none is taken from their prose.
+    """
+    if _no_judgement_genre(analysis) is not None:
+        return None
+    framework = [j for j in judgements if j.provenance.rule.startswith(_FRAMEWORK_RULES)]
+    if framework:
+        for j in framework:
+            if j.provenance.rule.endswith(".overall"):
+                return OverallJudgement(grade=j.grade, kind="effectiveness", provenance=j.provenance)
+        return None
     for v in analysis.blocks:
         if v.kind is BlockKind.TABLE_ROW or v.doc is None or "overall" not in v.text.lower():
             continue
@@ -385,4 +785,15 @@ def extract_overall(analysis: Analysis, judgements: list[Judgement]) -> OverallJ
     for j in judgements:
         if _OVERALL_EFFECTIVENESS.search(j.subject):
             return OverallJudgement(grade=j.grade, kind="effectiveness", provenance=j.provenance)
+    return None
+
+
+def subject_key(subject: str, framework: str) -> str | None:
+    """The rules' key for a subject of a framework's judgement list ("impact_of_leaders"), or None."""
+    text = " ".join(subject.split())
+    for lst, subjects in _compiled().lists:
+        if lst.framework == framework:
+            for rule, rx in subjects:
+                if rx.fullmatch(text):
+                    return rule.key
     return None

@@ -1,6 +1,7 @@
 """Turn a reader's lines into clean blocks: what real letters need before any rule can run.
 
-Running headers, footers and page numbers go; form-field and HTML debris goes; bullet glyphs of
+Running headers, footers and page numbers go; form-field and HTML debris goes (except from HTML
+pages, whose reader leaves none: text there that looks like a tag is the page's own); bullet glyphs of
 every kind become bullet blocks (markers kept apart); wrapped lines, hyphenated line ends and
 sentences broken by a page are joined. Every character of the normalised text keeps a route back
 to the raw text through `Document.offset_map`.
@@ -58,6 +59,7 @@ _CLEANING_TRIGGERS = (
     "\t", "\r", "\f", "\v", "**", "(cid:", "FORM", "<", "&nbsp;",
     "\u00a0", "\u2009", "\u202f", "\ufb01", "\ufb02", "\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff",
 )  # fmt: skip
+_DEBRIS_TRIGGERS = ("FORM", "<", "&nbsp;")  # the triggers that only debris needs
 # The rest of Python's whitespace (str.isspace, which is what \s matches) beyond the plain space, the
 # newline and the whitespace triggers above. A raw text holding any of these is checked by the regex.
 _ODD_SPACE = (
@@ -181,7 +183,7 @@ def normalise(raw: RawDocument, *, source_path: str, sha256: str, size_bytes: in
     wrap_width = 0 if raw.format is Format.PDF else _wrap_width(lines)
     soft_wrapped = raw.format is Format.PDF or wrap_width > 0
     hyphenated = _LazyHyphenated(raw.raw_text)
-    cleaner = _Cleaner(raw.raw_text)
+    cleaner = _Cleaner(raw.raw_text, debris=raw.format is not Format.HTML)
     blocks = _assemble(lines, cleaner, soft_wrapped=soft_wrapped, hyphenated=hyphenated, wrap_width=wrap_width)
     blocks = _mark_headings(blocks)
     return _materialise(raw, blocks, source_path=source_path, sha256=sha256, size_bytes=size_bytes)
@@ -199,11 +201,18 @@ class _Cleaner:
     not a slice of the raw text, or a raw text with unusual whitespace, falls back to the regex.
     """
 
-    def __init__(self, raw_text: str) -> None:
+    def __init__(self, raw_text: str, debris: bool = True) -> None:
         self.raw_text = raw_text
+        self.debris = debris  # False: field codes and tags are text (an HTML page's reader removed the markup)
         odd_space = any(c in raw_text for c in (_ODD_SPACE[:4] if raw_text.isascii() else _ODD_SPACE))
         self.triggers: tuple[str, ...] | None = (
-            None if odd_space else tuple(t for t in _CLEANING_TRIGGERS if t[0] in raw_text and t in raw_text)
+            None
+            if odd_space
+            else tuple(
+                t
+                for t in _CLEANING_TRIGGERS
+                if t[0] in raw_text and t in raw_text and (debris or t not in _DEBRIS_TRIGGERS)
+            )
         )
 
     def pieces(self, text: str, raw_start: int) -> list[_Piece]:
@@ -224,11 +233,11 @@ class _Cleaner:
                         needs_cleaning = True
                         break
         if needs_cleaning:
-            return _clean_pieces(text, raw_start)
+            return _clean_pieces(text, raw_start, self.debris)
         return [_Piece(stripped, raw_start + text.index(stripped[0]))]  # the common case: one verbatim piece
 
 
-def _clean_pieces(text: str, raw_start: int) -> list[_Piece]:
+def _clean_pieces(text: str, raw_start: int, debris: bool = True) -> list[_Piece]:
     """Split a line that needs cleaning into words with raw offsets, dropping debris and fixing odd characters.
 
     Field codes and HTML tags become spaces; bold markers glued to a word ("1**,") are cut out
@@ -239,7 +248,7 @@ def _clean_pieces(text: str, raw_start: int) -> list[_Piece]:
     if "(cid:" in text:
         text = _CID.sub(lambda m: "•" + " " * (len(m.group()) - 1), text)  # pdfminer's unmapped glyph: a bullet
     masked = text
-    if "FORM" in text or "<" in text or "&nbsp;" in text:
+    if debris and ("FORM" in text or "<" in text or "&nbsp;" in text):
         masked = _DEBRIS.sub(lambda m: " " * len(m.group()), masked)
     if "**" in masked:
         masked = _BOLD.sub(lambda m: "\0" * len(m.group()), masked)

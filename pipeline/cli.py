@@ -34,7 +34,7 @@ from pipeline.settings import (
 )
 
 app = typer.Typer(
-    help="Turn inspection letters and reports (PDF, DOCX, text) into structured, queryable data.",
+    help="Turn inspection letters and reports (PDF, DOCX, HTML, text) into structured, queryable data.",
     no_args_is_help=True,
     add_completion=False,
 )

@@ -8,7 +8,7 @@
     time_limit = 120                 # seconds per document
     memory_limit = 2048              # MB per parser process
     max_bytes = 209715200
-    extensions = [".txt", ".pdf", ".docx", ".doc"]
+    extensions = [".txt", ".pdf", ".docx", ".doc", ".html"]
     reprocess = false
 
     [schedule]

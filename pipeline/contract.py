@@ -234,8 +234,9 @@ def render() -> str:
         f"`{S.ExtractionRecord.model_fields['schema_name'].default}` {S.RECORD_SCHEMA_VERSION}, written by "
         "`python -m schemas.export`). Keys marked *contract* must be present in every record (`null` or `[]` when "
         "the document has none); the scorer reads them. Other keys are allowed and ignored by the scorer; the "
-        "extractor adds provenance and themes to every item. The database holds the same content, flattened "
-        "(README, Database tables).",
+        "extractor adds provenance and themes to every item, and the metadata of `docs/metadata.md` (local "
+        "authority, inspection dates, lead inspector, framework, ...) with `metadata_provenance`. The database "
+        "holds the same content, flattened (README, Database tables).",
         "",
         "## Example",
         "",

@@ -27,6 +27,7 @@ from extractors.extract import extract_record
 from extractors.nlp import build_nlp
 from extractors.readers import read_bytes, read_document  # noqa: F401
 from extractors.readers.docx import read_docx  # noqa: F401
+from extractors.readers.html import read_html  # noqa: F401
 from extractors.readers.pdf import read_pdf  # noqa: F401
 from pipeline import rows, workers  # noqa: F401 (workers: the worker's own code, and through it duckdb and pyarrow)
 

@@ -159,6 +159,7 @@ def flatten(record: ExtractionRecord, doc: Document) -> Rows:
         "n_judgements": len(judgements),
         "extractor_version": record.extractor_version or "unknown",
         "schema_version": record.schema_version,
+        **_metadata(record, warnings),
     }
     return {
         "documents": [document],
@@ -169,6 +170,35 @@ def flatten(record: ExtractionRecord, doc: Document) -> Rows:
         "recommendations": recommendations,
         "item_themes": themes,
     }
+
+
+# Extra metadata keys of the record stored as they are (strings; lists of strings).
+_META_COLUMNS = (
+    "provider_as_printed", "la_name", "ons_code", "la_code", "region", "predecessor", "operator", "lead_inspector",
+    "framework", "inspection_kind", "visit_focus", "visit_topics", "send_outcome",
+)  # fmt: skip
+
+
+def _metadata(record: ExtractionRecord, warnings: list[str]) -> dict[str, Any]:
+    """The documents columns of the record's extra metadata (schema/014_documents_metadata.sql)."""
+    out: dict[str, Any] = {k: getattr(record, k) for k in _META_COLUMNS}
+    for key in ("inspection_start", "inspection_end"):
+        value = getattr(record, key)
+        out[key] = _iso_date(value)
+        if value and out[key] is None:
+            warnings.append(f"extracted {key} {value!r} is not YYYY-MM-DD; stored as NULL")
+    out["metadata_provenance"] = [
+        {
+            "field": name,
+            "page": p.page,
+            "char_start": p.start,
+            "char_end": p.end,
+            "rule": p.rule,
+            "confidence": p.confidence,
+        }
+        for name, p in record.metadata_provenance.items()
+    ]
+    return out
 
 
 def _mark_overall(judgements: list[dict[str, Any]], record: ExtractionRecord, doc_id: str) -> None:

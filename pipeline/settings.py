@@ -10,7 +10,7 @@ from pipeline.errors import BadArguments
 DEFAULT_DB = Path("outputs/inspections.duckdb")
 # Extensions a folder walk picks up; files named explicitly on the command line are always taken
 # (the readers detect the real format from the bytes, never the extension).
-DEFAULT_EXTENSIONS = frozenset({".txt", ".text", ".pdf", ".docx", ".doc"})
+DEFAULT_EXTENSIONS = frozenset({".txt", ".text", ".pdf", ".docx", ".doc", ".html", ".htm"})
 # Documents per Prefect task: a task run costs ~30 ms of client+server time (shared/FACTS.md),
 # so one task per document would dominate; 25 keeps progress visible and overhead ~1 ms/doc.
 DEFAULT_BATCH_SIZE = 25

@@ -17,6 +17,7 @@ class Format(StrEnum):
     TXT = "txt"
     PDF = "pdf"
     DOCX = "docx"
+    HTML = "html"
 
 
 class BlockKind(StrEnum):
@@ -42,7 +43,7 @@ class Cell(BaseModel):
 class Block(BaseModel):
     """A heading, paragraph, bullet or table row, located in the normalised text.
 
-    `page` is 1-based for paged formats (PDF, text with form feeds) and None for DOCX,
+    `page` is 1-based for paged formats (PDF, text with form feeds) and None for DOCX and HTML,
     where `index` (the block's position in reading order) is the stable locator. Bullets keep
     their printed `marker` ("-", "3.", "(b)"; None where conversion lost it) apart from `text`.
     """

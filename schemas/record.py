@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RECORD_SCHEMA_VERSION = "1.0.0"
+RECORD_SCHEMA_VERSION = "1.1.0"
 
 
 class DocType(StrEnum):
@@ -127,8 +127,16 @@ class OverallJudgement(BaseModel):
     provenance: Provenance = Field(default_factory=Provenance)
 
 
+SendOutcome = Literal["positive", "inconsistent", "widespread_failings"]
+
+
 class ExtractionRecord(BaseModel):
-    """Everything extracted from one document, in the contract's shape."""
+    """Everything extracted from one document, in the contract's shape.
+
+    After the contract's keys come extra metadata keys (docs/metadata.md; the scorer ignores them):
+    the local authority the document is about as the reference table knows it, what Ofsted prints
+    about the inspection, and `metadata_provenance`: per metadata field, where it was read.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -143,6 +151,23 @@ class ExtractionRecord(BaseModel):
     areas_for_improvement: list[AreaForImprovement] = Field(default_factory=list)
     recommendations: list[Recommendation] = Field(default_factory=list)
     judgements: list[Judgement] = Field(default_factory=list)
+    # -- extra metadata (not in the contract) --
+    provider_as_printed: str | None = None  # the provider's name as the document prints it
+    la_name: str | None = None  # canonical short name of the local authority (= provider when resolved)
+    ons_code: str | None = None
+    la_code: str | None = None  # DfE LA number
+    region: str | None = None
+    predecessor: str | None = None  # a reorganised council the document names, reported as its successor
+    operator: str | None = None  # a trust running the council's children's services, named instead of it
+    inspection_start: str | None = None  # YYYY-MM-DD: first day of the inspection or visit
+    inspection_end: str | None = None  # YYYY-MM-DD: last day
+    lead_inspector: str | None = None  # name only
+    framework: str | None = None  # sif, ilacs, ilacs_2026, focused_visit, area_send, lscb_review, ...
+    inspection_kind: str | None = None  # standard, short, full, re-inspection, focused_visit, assurance_visit, ...
+    visit_focus: str | None = None  # focused visits: what inspectors looked at, as printed
+    visit_topics: list[str] = Field(default_factory=list)  # the focus as topics of rules/metadata.json
+    send_outcome: SendOutcome | None = None  # area SEND: the printed outcome category
+    metadata_provenance: dict[str, Provenance] = Field(default_factory=dict)
     schema_name: Literal["InspectionsRecord"] = "InspectionsRecord"
     schema_version: str = RECORD_SCHEMA_VERSION
     sha256: str | None = None

@@ -47,7 +47,7 @@ def test_wrong_fields_are_reported_with_expected_and_found(gold):
     assert result.tallies["judgements"].precision < 1.0
     report = format_report(result)
     assert "rag: expected 'amber', found 'green'" in report
-    assert "provider: expected 'Sunderland City Council', found 'Somewhere Else'" in report
+    assert f"provider: expected {gold['004_f0749543a7284e51']['provider']!r}, found 'Somewhere Else'" in report
     assert "judgement: found, not expected: 'Invented: good'" in report
 
 

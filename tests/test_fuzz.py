@@ -18,6 +18,7 @@ CORPUS = Path(__file__).parent.parent / "corpus"
 PDF = (CORPUS / "renditions" / "000_c9dc9a16fd74069d.pdf").read_bytes()
 DOCX = (CORPUS / "renditions" / "003_b29c2434e00e918d.docx").read_bytes()
 TXT = (CORPUS / "000_c9dc9a16fd74069d.txt").read_bytes()
+HTML = (Path(__file__).parent / "fixtures" / "html" / "ilacs_report_page.html").read_bytes()
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -80,7 +81,23 @@ def test_structured_debris(parts):
     _read_or_typed_error("".join(parts).encode("utf-8"))
 
 
-@pytest.mark.parametrize("data", [PDF, DOCX, TXT], ids=["pdf", "docx", "txt"])
+HTML_PIECES = [
+    "<p>", "</p>", "<li>", "</li>", "<ol start=9>", "<ul>", "</ul>", "</ol>", "<table>", "<tr>", "<td>",
+    "<th rowspan=3>", "<td colspan=0>", "</table>", "<br>", "<h2>", "</h2>", "<pre>", "</pre>",
+    "<div role=heading>", "<script>", "</script>", "<main>", "</main>", "<nav>", "<!--", "-->",
+    "&amp;", "&nbsp;", "&#0;", "&#x110000;", "&lt;p&gt;", "<li value=-3>", "<ol type=i reversed>",
+    "Area for improvement 1:", "Overall effectiveness", "Good", "\n", " ", "x" * 40,
+    "The local authority should improve the timeliness of assessments for children. ",
+]  # fmt: skip
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=120))
+def test_structured_html(parts):
+    _read_or_typed_error(("<!DOCTYPE html><title>Report</title>" + "".join(parts)).encode("utf-8"))
+
+
+@pytest.mark.parametrize("data", [PDF, DOCX, TXT, HTML], ids=["pdf", "docx", "txt", "html"])
 @pytest.mark.parametrize("fraction", [0.01, 0.1, 0.33, 0.5, 0.9, 0.99])
 def test_truncated_real_files(data, fraction):
     _read_or_typed_error(data[: int(len(data) * fraction)])

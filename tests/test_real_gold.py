@@ -42,12 +42,26 @@ def test_every_gold_document_is_scored(tmp_path):
     assert not [name for name, d in result["documents"].items() if d["missing"]]
 
 
-def test_lists_on_the_dev_documents(tmp_path):
+def _f1s(result: dict) -> dict[str, float]:
+    return {k: result[k]["f1"] for k in ("areas_for_improvement", "recommendations", "judgements")}
+
+
+def test_all_real_gold_documents(tmp_path):
+    """The issue's bar on real documents: score >= 0.90, each F1 >= 0.85, metadata >= 0.95."""
+    result = _eval(tmp_path, GOLD)
+    assert result["score"] >= 0.97
+    assert min(_f1s(result).values()) >= 0.95
+    assert result["metadata"] >= 0.97
+
+
+def test_dev_documents(tmp_path):
     result = _eval(tmp_path, GOLD / "dev")
-    assert result["areas_for_improvement"]["f1"] >= 0.98
-    assert result["recommendations"]["f1"] >= 0.98
+    assert min(_f1s(result).values()) >= 0.98
+    assert result["metadata"] >= 0.98
 
 
-def test_lists_on_the_held_out_documents(tmp_path):
+def test_held_out_documents(tmp_path):
+    """First scored at areas 0.929, recommendations 0.971, judgements 1.000 (docs/annotation.md)."""
     result = _eval(tmp_path, GOLD / "heldout")
-    assert result["areas_for_improvement"]["f1"] >= 0.9
+    assert min(_f1s(result).values()) >= 0.95
+    assert result["metadata"] >= 0.95

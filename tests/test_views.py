@@ -214,13 +214,13 @@ AGREEMENT = [
     ("SELECT count(*) FROM theme_recurrence", "SELECT count(DISTINCT theme) FROM item_themes"),
     ("SELECT count(*) FROM document_facts", "SELECT count(*) FROM documents"),
     ("SELECT count(*) FROM service_area_timeline",
-     "SELECT count(*) FROM documents WHERE provider IS NOT NULL AND date IS NOT NULL"),
+     "SELECT count(*) FROM documents WHERE provider IS NOT NULL AND coalesce(date, inspection_end) IS NOT NULL"),
     ("SELECT count(*) FROM area_details WHERE judgement IS NOT NULL",
      "SELECT count(*) FROM areas_for_improvement WHERE judgement IS NOT NULL"),
     ("SELECT count(*) FROM area_history WHERE step > 0", "SELECT count(*) FROM area_links"),
     ("SELECT count(*) FROM grade_changes",
-     "SELECT count(DISTINCT (provider, service_area, overall_kind, date)) FROM documents "
-     "WHERE overall_grade IS NOT NULL AND provider IS NOT NULL AND date IS NOT NULL"),
+     "SELECT count(DISTINCT (provider, service_area, overall_kind, coalesce(date, inspection_end))) FROM documents "
+     "WHERE overall_grade IS NOT NULL AND provider IS NOT NULL AND coalesce(date, inspection_end) IS NOT NULL"),
 ]  # fmt: skip
 
 

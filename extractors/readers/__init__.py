@@ -26,6 +26,10 @@ def read_raw(data: bytes) -> RawDocument:
         from extractors.readers.docx import read_docx
 
         return read_docx(data, zf)
+    if fmt is Format.HTML:
+        from extractors.readers.html import read_html
+
+        return read_html(data)
     from extractors.readers.text import read_text
 
     return read_text(data)

@@ -25,10 +25,10 @@ class Hint(StrEnum):
 
 
 class Line(NamedTuple):
-    """One physical line (txt, PDF) or paragraph (DOCX) of raw text.
+    """One physical line (txt, PDF) or paragraph (DOCX, HTML) of raw text.
 
     `raw_start` is the offset of `text` in the reader's raw text. `para_start` says the
-    format itself marks a new paragraph here (a blank line, a DOCX paragraph, a vertical gap
+    format itself marks a new paragraph here (a blank line, a DOCX paragraph or HTML block, a vertical gap
     in a PDF). `indent` is a coarse nesting level (0 = flush left). For table rows, `cells`
     holds (text, raw_start) per cell and `text` is the cells joined by tabs.
 

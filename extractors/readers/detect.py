@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from extractors.errors import CorruptFile, EmptyFile, LegacyDoc, UnsupportedFormat
@@ -20,6 +21,16 @@ _BINARY_MAGICS = {
     b"7z\xbc\xaf": "7-Zip archive",
     b"{\\rtf": "RTF document",
 }
+HTML_SCAN = 8192  # bytes of a file's start searched for the opening of an HTML page
+# An HTML page opens (after a byte-order mark, whitespace, an XML declaration or other processing
+# instructions, and comments such as a browser's "saved from url") with a doctype or an <html>,
+# <head> or <body> tag; XHTML included. Nothing looser: a letter that begins with "<p>" stays text.
+_HTML_START = re.compile(
+    rb"\s*(?:(?:<\?[^>]*>|<!--.*?-->)\s*)*(?:<!doctype\s+html\b|<(?:html|head|body)[\s>/])",
+    re.IGNORECASE | re.DOTALL,
+)
+# What JSON or an XML document starts with (after a byte-order mark and whitespace): checked by web_pages.
+_DATA_START = re.compile(rb"\s*(?:[{\[]|<\?xml\b)")
 
 
 def detect_format(data: bytes) -> Format:
@@ -44,9 +55,33 @@ def sniff(data: bytes) -> tuple[Format, zipfile.ZipFile | None]:
     for magic, what in _BINARY_MAGICS.items():
         if data.startswith(magic):
             raise UnsupportedFormat(f"this is a {what}")
+    if looks_like_html(data):
+        return Format.HTML, None
     if _looks_like_text(data):
+        if _DATA_START.match(_utf8_head(data, 64)):
+            _check_data_body(data)
         return Format.TXT, None
-    raise UnsupportedFormat("binary content that is not PDF, DOCX or text")
+    raise UnsupportedFormat("binary content that is not PDF, DOCX, HTML or text")
+
+
+def looks_like_html(data: bytes) -> bool:
+    """True when the bytes open as an HTML page (see `_HTML_START`), in UTF-8/ASCII or UTF-16 with a byte-order mark."""
+    return _HTML_START.match(_utf8_head(data, HTML_SCAN)) is not None
+
+
+def _utf8_head(data: bytes, n: int) -> bytes:
+    """The first bytes of `data` without a byte-order mark, as UTF-8 if the mark says UTF-16."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data[: 2 * n].decode("utf-16", errors="ignore").encode("utf-8")
+    return data[3 : n + 3] if data.startswith(b"\xef\xbb\xbf") else data[:n]
+
+
+def _check_data_body(data: bytes) -> None:
+    """JSON or an XML document is no letter: an error response (DownloadFailed) or data (UnsupportedFormat)."""
+    from extractors.readers.text import decode
+    from extractors.readers.web_pages import check_data_body
+
+    check_data_body(decode(data)[0])
 
 
 def _zip_format(data: bytes) -> tuple[Format, zipfile.ZipFile]:

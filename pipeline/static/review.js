@@ -484,11 +484,12 @@
     form.className = "form";
     if (it.field === "metadata") {
       for (const k of it.data.keys) {
+        const long = typeof record[k] === "string" && record[k].length > 50;
         row(form, k, input(record[k], CHOICES[k] || null, (v) => {
           record[k] = v;
           renderMetaForm();
           changed(it);
-        }));
+        }, long));
       }
     } else {
       for (const k of fieldKeys(it)) {

@@ -20,6 +20,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 GOOD_TXT = CORPUS / "000_c9dc9a16fd74069d.txt"
 GOOD_PDF = CORPUS / "renditions" / "003_b29c2434e00e918d.pdf"
 GOOD_DOCX = CORPUS / "renditions" / "004_f0749543a7284e51.docx"
+HTML_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,24 @@ def cases() -> list[tuple[Case, bytes]]:
         (Case("bomb.docx", "decompression bomb inside DOCX", "E108"), _docx_bomb()),
         (Case("entities.docx", "XML entity expansion inside DOCX", "E108"), _docx_entities()),
         (Case("huge.txt", "very large file (over the size limit)", "E107"), b"x" * (3 * 1024 * 1024)),
+        (
+            Case("report_not_found.pdf", "a site's 'Report not found' page saved as .pdf", "E114"),
+            (HTML_FIXTURES / "report_not_found.pdf").read_bytes(),
+        ),
+        (
+            Case("blob_missing.pdf", "an XML error body saved as .pdf", "E114"),
+            b'<?xml version="1.0" encoding="utf-8"?><Error><Code>BlobNotFound</Code>'
+            b"<Message>The specified blob does not exist.</Message></Error>",
+        ),
+        (Case("api_error.pdf", "a JSON error body saved as .pdf", "E114"), b'{"error": "Not Found", "status": 404}'),
+        (
+            Case("nested.html", "HTML block elements nested 50,000 deep", "E108"),
+            b"<!DOCTYPE html><body>" + b"<div>" * 50_000 + b"<p>x</p>",
+        ),
+        (
+            Case("report_page.htm", "a report as a web page", None),
+            (HTML_FIXTURES / "ilacs_report_page.html").read_bytes(),
+        ),
         (Case("copy one.txt", "duplicate content under two names (1)", None), txt),
         (Case("copy two.txt", "duplicate content under two names (2)", None), txt),
         (

@@ -5,7 +5,7 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_id            VARCHAR PRIMARY KEY,  -- sha256 of the file's bytes
     name              VARCHAR NOT NULL,     -- file name the document was first ingested under
     source_path       VARCHAR NOT NULL,     -- absolute path it was first read from (all paths: document_paths)
-    format            VARCHAR NOT NULL,     -- txt | pdf | docx, detected from the bytes
+    format            VARCHAR NOT NULL,     -- txt | pdf | docx | html, detected from the bytes
     encoding          VARCHAR,              -- text encoding for txt files
     page_count        INTEGER,              -- NULL for DOCX (no pages in the file)
     size_bytes        BIGINT NOT NULL,
