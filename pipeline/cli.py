@@ -322,7 +322,7 @@ def extract(
     format: Annotated[OutFormat, typer.Option("--format", help="Output format.")] = OutFormat.json,
     ext: ExtOpt = None,
 ) -> None:
-    """Extract one JSON record per document (shared/gold/FORMAT.md contract) without a database.
+    """Extract one JSON record per document (the contract of docs/contract.md) without a database.
 
     Each file becomes OUT/<base name>.json (000_x.txt -> 000_x.json; <file name>.json where two
     base names collide). Failed files are reported on stderr and the rest carry on.
@@ -362,10 +362,107 @@ def extract(
     typer.echo(f"wrote {written} JSON file(s) to {out}; {failed} failed", err=True)
 
 
+@app.command()
+def review(
+    docs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Documents: files or folders (read and extracted now), or with --db stored documents by path, "
+            "folder, file name or doc_id (its first 8+ hex digits).",
+            show_default=False,
+            metavar="DOC",
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the pages (created if missing).")] = Path(
+        "outputs/review"
+    ),
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Review documents stored in this database (stored text and items).")
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="With --db: every stored document.")] = False,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            help="Archive root: a saved record's `source` is the document's path under it (default: the folder "
+            "named as DOC, else the file's folder and name).",
+        ),
+    ] = None,
+    ext: ExtOpt = None,
+) -> None:
+    """Write one review page per document: its text page by page with every extracted item highlighted.
+
+    Each page (OUT/<name>-<sha256 start>.html, plus OUT/index.html) is one self-contained offline HTML
+    file: items in a colour per field with rule, confidence, theme and page on hover, a side list in
+    document order, and corrections (mark wrong, edit, add a missed item from a selected passage). Its
+    Save button downloads a JSON record in the contract (docs/contract.md) that `inspections eval
+    --gold` reads as gold; Load record (or dropping the file on the page) loads a saved one back.
+
+    Example: inspections review --db outputs/inspections.duckdb corpus/000_c9dc9a16fd74069d.txt --out outputs/review
+    """
+    from pipeline import review as R
+
+    started = time.perf_counter()
+    failed = 0
+    try:
+        if db is not None:
+            if not docs and not every:
+                raise BadArguments("name documents (path, folder, file name or doc_id) or give --all")
+            sources = R.from_db(db, docs or [], every=every, root=root)
+        else:
+            if every:
+                raise BadArguments("--all needs --db")
+            if not docs:
+                raise BadArguments("name the documents to review (files or folders), or give --db")
+            sources, failed = _review_files(docs, root, ext)
+        written = R.write_pages(sources, out)
+    except PipelineError as exc:
+        raise _fail(exc) from exc
+    except OSError as exc:
+        raise _fail(_not_written(exc, out)) from exc
+    for w in written:
+        counts = ", ".join(f"{n} {f}" for f, n in w.counts.items() if n)
+        hidden = f"; {w.hidden} not shown at a span" if w.hidden else ""
+        typer.echo(f"{w.path}  ({counts or 'no items'}{hidden})")
+    typer.echo(
+        f"wrote {len(written)} review page(s) and index.html to {out} in {time.perf_counter() - started:.2f} s"
+        + (f"; {failed} failed" if failed else ""),
+        err=True,
+    )
+
+
+def _review_files(docs: list[str], root: Path | None, ext: list[str] | None) -> tuple[list, int]:
+    """Read and extract each file (folders searched); failures are reported and skipped, as in `extract`."""
+    from pipeline import review as R
+    from pipeline.ingest import discover, extract_file, failure, folder_failure
+
+    settings = _settings(ext)
+    sources, failed = [], 0
+    for doc in docs:
+        unreadable: list[OSError] = []
+        files, _ = discover([doc], settings.extensions, unreadable=unreadable)
+        base = root if root is not None else (Path(doc) if Path(doc).is_dir() else None)
+        for row in map(folder_failure, unreadable):
+            typer.echo(f"{path_text(row.path)}: {row.error_code} {path_text(row.message)}", err=True)
+            failed += 1
+        for path in files:
+            try:
+                parsed, record = extract_file(path, settings.max_bytes)
+            except Exception as exc:  # report and carry on: one file never stops the run
+                row = failure(exc, path)
+                typer.echo(f"{path_text(path)}: {row.error_code} {path_text(row.message)}", err=True)
+                failed += 1
+                continue
+            sources.append(R.from_document(parsed, record, R.source_under(path, base)))
+    return sources, failed
+
+
 @app.command("eval")
 def evaluate_cmd(
     paths: PathsArg,
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON records (the contract format).")],
+    gold: Annotated[
+        Path, typer.Option("--gold", help="Folder of gold JSON records (docs/contract.md; review pages save them).")
+    ],
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the full result as JSON here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Metrics only, no per-document misses.")] = False,
     ext: ExtOpt = None,
@@ -513,12 +610,21 @@ def export(
 def report(
     db: DbOpt = DEFAULT_DB,
     out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("outputs/report.html"),
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review/--no-review",
+            help="Also write every document's review page into review/ beside the report, and link each source "
+            "to its item there.",
+        ),
+    ] = True,
 ) -> None:
     """Build the trends report: one self-contained HTML file (charts inline; opens offline in any browser).
 
     Headline figures, judgements over time, theme recurrence, progress by theme, service areas,
     areas without improvement across visits and provider-vs-inspector divergence, each with the
-    documents, pages and rules it comes from.
+    documents, pages and rules it comes from. Each source links to its item highlighted in its
+    document's review page (review/ beside the report; see `inspections review`).
 
     Example: inspections report --db outputs/inspections.duckdb --out outputs/report.html
     """
@@ -526,7 +632,7 @@ def report(
 
     started = time.perf_counter()
     try:
-        path = build(db, out)
+        path = build(db, out, review=review)
     except PipelineError as exc:
         raise _fail(exc) from exc
     except OSError as exc:

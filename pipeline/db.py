@@ -17,7 +17,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -602,6 +602,19 @@ def query_many(db_path: Path | str, statements: Sequence[tuple[str, Params]]) ->
         check_read_only(sql)
     with _reader(Path(db_path)) as con:
         return [_result(con, sql, params) for sql, params in statements]
+
+
+@contextmanager
+def reading(db_path: Path | str) -> Iterator[Callable[[str, Params], QueryResult]]:
+    """One read-only connection for a caller whose next query depends on the last (a review page
+    finds its documents, then reads their rows): yields `run(sql, params)`, each statement checked."""
+    with _reader(Path(db_path)) as con:
+
+        def run(sql: str, params: Params = None) -> QueryResult:
+            check_read_only(sql)
+            return _result(con, sql, params)
+
+        yield run
 
 
 # -- exports --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from pipeline import db as D
 from pipeline import queries as Q
@@ -214,16 +215,26 @@ def grade_cell(key: str) -> Any:
 
 
 class DocRefs:
-    """Anchors for documents: every source row links to its entry in the documents table."""
+    """Anchors for documents: every source row links to its entry in the documents table and, where
+    review pages were written beside the report (`review_dir`), to the item in its review page."""
 
-    def __init__(self, documents: Rows) -> None:
+    def __init__(self, documents: Rows, review_dir: str | None = None) -> None:
         self.anchor = {d["doc_id"]: f"doc-{i}" for i, d in enumerate(documents, start=1)}
+        self.review_dir = review_dir
+
+    def review(self, row: Mapping[str, Any], text: str = "in its text") -> str:
+        """A link to the row's item (or document) in its review page ('' without review pages)."""
+        target = row.get("review") or row.get("review_page")
+        if not self.review_dir or not target:
+            return ""
+        href = html.escape(f"{self.review_dir}/{quote(target, safe='#')}", quote=True)
+        return f' <a class="review" href="{href}">{esc(text)}</a>'
 
     def link(self, row: Mapping[str, Any]) -> str:
         name = esc(row.get("document"))
         anchor = self.anchor.get(row.get("doc_id"))
         page = f" p.{esc(row['page'])}" if row.get("page") is not None else ""
-        return (f'<a href="#{anchor}">{name}</a>' if anchor else name) + page
+        return (f'<a href="#{anchor}">{name}</a>' if anchor else name) + page + self.review(row)
 
 
 def file_link(row: Mapping[str, Any]) -> str:
@@ -283,7 +294,7 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:36px 0 8px;border-bott
 table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0}
 th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}
 th{background:#f6f8fa}
-.file{font-size:11px;word-break:break-all}
+.file{font-size:11px;word-break:break-all}a.review{font-size:11px;white-space:nowrap}
 td ul{margin:0;padding-left:16px}
 details.sources{margin:6px 0 12px}details.sources summary{cursor:pointer;color:#0969da}
 .change-improved{color:#1b7837;font-weight:600}.change-declined{color:#c51b1b;font-weight:600}
@@ -310,9 +321,12 @@ def _service_areas(rows: Rows, refs: DocRefs) -> str:
     return table(cols, rows, cells)
 
 
-def render_html(data: ReportData) -> str:
-    """The whole report as one HTML document (charts inline, no script, no external resources)."""
-    refs = DocRefs(data["documents"])
+def render_html(data: ReportData, review_dir: str | None = None) -> str:
+    """The whole report as one HTML document (charts inline, no script, no external resources).
+
+    With `review_dir` (a folder relative to the report holding the documents' review pages), every
+    source row and document links to its item in its review page."""
+    refs = DocRefs(data["documents"], review_dir)
     headline = (data["headline"] or [{}])[0]
     themes = data["theme_recurrence"]
     parts = [
@@ -329,6 +343,12 @@ def render_html(data: ReportData) -> str:
         "counts as one document (renditions of one document in several formats count separately). Grades are "
         "compared on one scale: outstanding 1, good 2, requires improvement / adequate / satisfactory 3, "
         "inadequate 4.</p>",
+        (
+            f"<p class=\"meta\">Each source's <em>in its text</em> link opens its document's review page "
+            f"({esc(review_dir)}/): the item highlighted in the document's text, to check and correct.</p>"
+            if review_dir
+            else ""
+        ),
         '<h2 id="headline">Headline figures</h2>',
         _headline(headline),
         '<p class="note">Sources: the <a href="#documents">documents table</a>.</p>',
@@ -436,7 +456,7 @@ def render_html(data: ReportData) -> str:
             data["documents"],
             {
                 "ref": lambda r: f'<span id="{refs.anchor[r["doc_id"]]}">{refs.anchor[r["doc_id"]]}</span>',
-                "source_path": file_link,
+                "source_path": lambda r: file_link(r) + refs.review(r, "review page"),
             },
         ),  # fmt: skip
         "</main></body></html>",
@@ -444,9 +464,17 @@ def render_html(data: ReportData) -> str:
     return "\n".join(parts) + "\n"
 
 
-def build(db_path: Path | str, out: Path) -> Path:
-    """Collect, render and write the report; returns the file written."""
-    text = render_html(collect(db_path))
+REVIEW_DIR = "review"  # the review pages' folder beside the report
+
+
+def build(db_path: Path | str, out: Path, review: bool = True) -> Path:
+    """Collect, render and write the report; returns the file written. With `review`, also write every
+    document's review page (pipeline/review.py) into review/ beside it, which the report links to."""
+    data = collect(db_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    if review:
+        from pipeline.review import from_db, write_pages
+
+        write_pages(from_db(db_path, [], every=True), out.parent / REVIEW_DIR)
+    out.write_text(render_html(data, REVIEW_DIR if review else None), encoding="utf-8")
     return out

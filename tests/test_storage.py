@@ -126,7 +126,7 @@ def test_flatten_numbers_items_and_keeps_provenance():
         (2, 1, "inspectors"),
     ]
     assert [(r["rec_no"], r["rec_ref"], r["text"]) for r in out["recommendations"]] == [(1, "1", "Review matching.")]
-    assert out["document_texts"] == [{"doc_id": "ab" * 32, "text": _doc().text}]
+    assert out["document_texts"] == [{"doc_id": "ab" * 32, "text": _doc().text, "pages": R.page_runs(_doc())}]
 
 
 def test_flatten_flags_the_listed_overall_judgement():
