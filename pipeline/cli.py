@@ -37,6 +37,8 @@ app = typer.Typer(
     help="Turn inspection letters and reports (PDF, DOCX, HTML, text) into structured, queryable data.",
     no_args_is_help=True,
     add_completion=False,
+    # Plain help text: Rich read "[default: outputs/inspections.duckdb]" as markup and dropped it.
+    rich_markup_mode=None,
 )
 
 PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).", show_default=False)]

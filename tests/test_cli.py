@@ -25,6 +25,22 @@ def test_every_command_has_help_with_an_example():
         assert "Example: inspections " + command in result.output
 
 
+def test_help_shows_real_defaults_and_no_placeholders_on_flags():
+    """Rich read "[default: outputs/inspections.duckdb]" as markup and printed "DuckDB database file .";
+    flags showed a "<bool>" placeholder. Help is plain text now: what is written is what is shown."""
+    import typer.main
+
+    commands = typer.main.get_command(app).commands
+    for name in commands:
+        result = runner.invoke(app, [name, "--help"], terminal_width=200)
+        assert result.exit_code == 0, (name, result.output)
+        assert "<bool>" not in result.output, name
+        if "--db" in result.output:
+            assert "outputs/inspections.duckdb" in result.output, (name, result.output)
+    ingest = runner.invoke(app, ["ingest", "--help"], terminal_width=200).output
+    assert "[25]" in ingest and "[120]" in ingest and "--progress / --no-progress" in ingest
+
+
 def test_extract_writes_one_contract_json_per_document(letters, tmp_path):
     (letters / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
     out = tmp_path / "json"
