@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extractors.paths import path_text
-from pipeline.errors import BadArguments, OutputNotWritten, PipelineError, QueryRefused, os_reason
+from pipeline.errors import BadArguments, BadQuery, OutputNotWritten, PipelineError, QueryRefused, os_reason
 from pipeline.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_DB,
@@ -63,9 +63,10 @@ class QueryFormat(StrEnum):
 
 
 def _fail(exc: PipelineError) -> typer.Exit:
-    """Print a coded error and return the exit to raise: 2 for bad arguments or a refused query, else 1."""
+    """Print a coded error and return the exit to raise: 2 for bad arguments (a refused or invalid query
+    among them: the user's to fix), else 1 (the run or the database failed)."""
     typer.echo(f"error {exc.code}: {exc}", err=True)
-    return typer.Exit(2 if isinstance(exc, BadArguments | QueryRefused) else 1)
+    return typer.Exit(2 if isinstance(exc, BadArguments | QueryRefused | BadQuery) else 1)
 
 
 def _not_written(exc: OSError, out: Path) -> OutputNotWritten:

@@ -30,6 +30,7 @@ import pyarrow as pa
 from pipeline import lineage
 from pipeline.errors import (
     BadArguments,
+    BadQuery,
     DamagedDatabase,
     DatabaseLocked,
     DataError,
@@ -462,7 +463,7 @@ def check_read_only(sql: str) -> None:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
-        raise DataError(f"the query does not parse: {exc}") from exc
+        raise BadQuery(f"the query does not parse: {exc}") from exc
     if len(statements) != 1:
         raise QueryRefused(f"{len(statements)} statements given")
     kind = statements[0].type.name
@@ -581,8 +582,25 @@ def _reader(path: Path, external_access: bool = False) -> Iterator[duckdb.DuckDB
         con.close()
 
 
+# Errors in the statement itself (its syntax, names, types, values), not in the database: the caller's to fix.
+_QUERY_ERRORS = (
+    duckdb.ParserException,
+    duckdb.BinderException,
+    duckdb.CatalogException,
+    duckdb.ConversionException,
+    duckdb.InvalidInputException,
+    duckdb.OutOfRangeException,
+    duckdb.TypeMismatchException,
+)
+
+
 def _result(con: duckdb.DuckDBPyConnection, sql: str, params: Params) -> QueryResult:
-    cur = con.execute(sql, _bind(params))
+    try:
+        cur = con.execute(sql, _bind(params))
+    except _QUERY_ERRORS as exc:
+        raise BadQuery(f"{type(exc).__name__}: {exc}") from exc
+    except duckdb.PermissionException as exc:  # read_csv(), COPY ... TO, ATTACH: no file access from queries
+        raise QueryRefused(f"file access from a query ({exc})") from exc
     columns = [d[0] for d in cur.description] if cur.description else []
     rows = cur.fetchall() if cur.description else []
     return QueryResult(columns, rows)

@@ -99,6 +99,13 @@ def test_query_refuses_writes_and_missing_databases_with_codes(letters, db_path,
     assert count.stdout.splitlines()[1] == "2"
     missing = runner.invoke(app, ["query", "SELECT 1", "--db", str(tmp_path / "nope.duckdb")])
     assert missing.exit_code == 1 and "E322" in missing.stderr
+    # A statement the database cannot parse, bind or run is the user's to fix: a bad argument (exit 2), as
+    # the README promises; it used to exit 1 as a database error (E320).
+    for bad in ("SELEC 1", "SELECT nope FROM documents", "SELECT CAST('x' AS INTEGER)"):
+        wrong = runner.invoke(app, ["query", bad, "--db", str(db_path)])
+        assert wrong.exit_code == 2 and "E325" in wrong.stderr, (bad, wrong.stderr)
+    files = runner.invoke(app, ["query", f"SELECT * FROM read_csv('{tmp_path / 'x.csv'}')", "--db", str(db_path)])
+    assert files.exit_code == 2 and "E321" in files.stderr, files.stderr
 
 
 def test_bad_arguments_exit_2_and_failed_files_do_not(letters, db_path, tmp_path):
