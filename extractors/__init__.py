@@ -15,7 +15,14 @@ from pathlib import Path
 RELEASE = "0.1.0"
 _PACKAGE = Path(__file__).resolve().parent
 # What a record depends on, relative to the project root: code and rule files, read as bytes.
-_VERSION_GLOBS = ("extractors/**/*.py", "extractors/rules/*.json", "extractors/rules/*.jsonl", "schemas/*.py")
+# The trained classifier's files are rules too (extractors/models/**: its weights decide a record's themes).
+_VERSION_GLOBS = (
+    "extractors/**/*.py",
+    "extractors/rules/*.json",
+    "extractors/rules/*.jsonl",
+    "extractors/models/**/*",
+    "schemas/*.py",
+)
 
 
 def version_sources(root: Path = _PACKAGE.parent) -> list[Path]:

@@ -139,3 +139,10 @@ class DownloadFailed(ReadError):
 
     code = "E114"
     advice = "fetch it again from its source"
+
+
+class BadModel(InspectionsError):
+    """The shipped classifier model is missing or does not match the rules."""
+
+    code = "E210"
+    advice = "rebuild it: python scripts/train_national_framework.py"

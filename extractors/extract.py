@@ -7,6 +7,7 @@ from extractors.analysis import analyse
 from extractors.findings import extract_findings
 from extractors.judgements import extract_judgements, extract_overall
 from extractors.metadata import extract_metadata
+from extractors.national_framework import framework_themes
 from extractors.themes import classify_themes
 from schemas.document import Document
 from schemas.record import ExtractionRecord
@@ -18,8 +19,12 @@ def extract_record(doc: Document) -> ExtractionRecord:
     meta = extract_metadata(analysis)
     findings = extract_findings(analysis)
     judgements = extract_judgements(analysis)
-    for item in (*findings.areas, *findings.recommendations):
-        item.themes = classify_themes(item.text)
+    items = [*findings.areas, *findings.recommendations]
+    # Two schemes: the common evaluation schedule's themes (a lexicon), then the national framework's
+    # (the printed tag, else the classifier: one batch per document).
+    framework = framework_themes([i.text for i in items], [i.framework_tag for i in items])
+    for item, nf in zip(items, framework, strict=True):
+        item.themes = [*classify_themes(item.text), *nf]
     return ExtractionRecord(
         document=doc.name,
         doc_type=meta.doc_type,

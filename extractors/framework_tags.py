@@ -25,12 +25,14 @@ class _Part(BaseModel):
     n: int = Field(ge=1)
     name: str
     phrases: list[str] = Field(min_length=1)
+    terms: list[str] = Field(min_length=1)  # the classifier's baseline lexicon (extractors/national_framework.py)
 
 
 class NationalFramework(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: str
+    note: str
     number_words: dict[str, int]
     outcomes: list[_Part]
     enablers: list[_Part]

@@ -452,10 +452,20 @@ def _continues(prev: _Block | None, line: Line, first: str, soft_wrapped: bool, 
         # own indent (not its hanging indent), a capitalised line after a list intro's colon, or
         # one after a line that stopped short of the wrap width.
         layout_break = (prev.kind is _K_BULLET and line.indent <= prev.level) or last.endswith((":", "?")) or short_prev
-        return not ((first.isupper() or first == "(") and layout_break)
+        if (first.isupper() or first == "(") and layout_break:
+            # ... unless the line closes a bracket the block left open ("(Outcome two:" / "National Framework)")
+            return _closes_open_bracket(prev, line.text)
+        return True
     # Otherwise (a new paragraph by layout, or unwrapped text) only an open sentence carried on in
     # lower case continues: a page break or a conversion gap may still split a sentence.
     return first.islower() and not _ends_sentence(last)
+
+
+def _closes_open_bracket(prev: _Block, text: str) -> bool:
+    """The block's last few words open a bracket that this line closes before opening another."""
+    tail = " ".join(p.text for p in prev.pieces[-8:])
+    close = text.find(")")
+    return tail.count("(") > tail.count(")") and close >= 0 and "(" not in text[:close]
 
 
 def _append(block: _Block, pieces: list[_Piece], hyphenated: _LazyHyphenated) -> None:

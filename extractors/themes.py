@@ -45,7 +45,7 @@ class ThemeLexicon(BaseModel):
         return self
 
 
-def _term_regex(term: str) -> str:
+def term_regex(term: str) -> str:
     r"""A term as a regex over lowercased text: whole words, a trailing "*" any word ending.
 
     The left word boundary is tested after the first word's letters (`(?<!\w.{n})`), so the regex
@@ -80,7 +80,7 @@ def _compiled() -> tuple[list[Theme], dict[str, list[tuple[int, str, re.Pattern[
     by_first: dict[str, list[tuple[int, str, re.Pattern[str]]]] = {}
     for i, t in enumerate(themes):
         for term in t.terms:
-            by_first.setdefault(_first_word(term), []).append((i, term, re.compile(_term_regex(term))))
+            by_first.setdefault(_first_word(term), []).append((i, term, re.compile(term_regex(term))))
     return themes, by_first
 
 

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extractors.paths import path_text
-from pipeline.errors import BadArguments, OutputNotWritten, PipelineError, QueryRefused, os_reason
+from pipeline.errors import BadArguments, BadQuery, OutputNotWritten, PipelineError, QueryRefused, os_reason
 from pipeline.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_DB,
@@ -37,6 +37,8 @@ app = typer.Typer(
     help="Turn inspection letters and reports (PDF, DOCX, HTML, text) into structured, queryable data.",
     no_args_is_help=True,
     add_completion=False,
+    # Plain help text: Rich read "[default: outputs/inspections.duckdb]" as markup and dropped it.
+    rich_markup_mode=None,
 )
 
 PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).", show_default=False)]
@@ -61,9 +63,10 @@ class QueryFormat(StrEnum):
 
 
 def _fail(exc: PipelineError) -> typer.Exit:
-    """Print a coded error and return the exit to raise: 2 for bad arguments or a refused query, else 1."""
+    """Print a coded error and return the exit to raise: 2 for bad arguments (a refused or invalid query
+    among them: the user's to fix), else 1 (the run or the database failed)."""
     typer.echo(f"error {exc.code}: {exc}", err=True)
-    return typer.Exit(2 if isinstance(exc, BadArguments | QueryRefused) else 1)
+    return typer.Exit(2 if isinstance(exc, BadArguments | QueryRefused | BadQuery) else 1)
 
 
 def _not_written(exc: OSError, out: Path) -> OutputNotWritten:
@@ -322,7 +325,7 @@ def extract(
     format: Annotated[OutFormat, typer.Option("--format", help="Output format.")] = OutFormat.json,
     ext: ExtOpt = None,
 ) -> None:
-    """Extract one JSON record per document (shared/gold/FORMAT.md contract) without a database.
+    """Extract one JSON record per document (the contract of docs/contract.md) without a database.
 
     Each file becomes OUT/<base name>.json (000_x.txt -> 000_x.json; <file name>.json where two
     base names collide). Failed files are reported on stderr and the rest carry on.
@@ -362,10 +365,107 @@ def extract(
     typer.echo(f"wrote {written} JSON file(s) to {out}; {failed} failed", err=True)
 
 
+@app.command()
+def review(
+    docs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Documents: files or folders (read and extracted now), or with --db stored documents by path, "
+            "folder, file name or doc_id (its first 8+ hex digits).",
+            show_default=False,
+            metavar="DOC",
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the pages (created if missing).")] = Path(
+        "outputs/review"
+    ),
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Review documents stored in this database (stored text and items).")
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="With --db: every stored document.")] = False,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            help="Archive root: a saved record's `source` is the document's path under it (default: the folder "
+            "named as DOC, else the file's folder and name).",
+        ),
+    ] = None,
+    ext: ExtOpt = None,
+) -> None:
+    """Write one review page per document: its text page by page with every extracted item highlighted.
+
+    Each page (OUT/<name>-<sha256 start>.html, plus OUT/index.html) is one self-contained offline HTML
+    file: items in a colour per field with rule, confidence, theme and page on hover, a side list in
+    document order, and corrections (mark wrong, edit, add a missed item from a selected passage). Its
+    Save button downloads a JSON record in the contract (docs/contract.md) that `inspections eval
+    --gold` reads as gold; Load record (or dropping the file on the page) loads a saved one back.
+
+    Example: inspections review --db outputs/inspections.duckdb corpus/000_c9dc9a16fd74069d.txt --out outputs/review
+    """
+    from pipeline import review as R
+
+    started = time.perf_counter()
+    failed = 0
+    try:
+        if db is not None:
+            if not docs and not every:
+                raise BadArguments("name documents (path, folder, file name or doc_id) or give --all")
+            sources = R.from_db(db, docs or [], every=every, root=root)
+        else:
+            if every:
+                raise BadArguments("--all needs --db")
+            if not docs:
+                raise BadArguments("name the documents to review (files or folders), or give --db")
+            sources, failed = _review_files(docs, root, ext)
+        written = R.write_pages(sources, out)
+    except PipelineError as exc:
+        raise _fail(exc) from exc
+    except OSError as exc:
+        raise _fail(_not_written(exc, out)) from exc
+    for w in written:
+        counts = ", ".join(f"{n} {f}" for f, n in w.counts.items() if n)
+        hidden = f"; {w.hidden} not shown at a span" if w.hidden else ""
+        typer.echo(f"{w.path}  ({counts or 'no items'}{hidden})")
+    typer.echo(
+        f"wrote {len(written)} review page(s) and index.html to {out} in {time.perf_counter() - started:.2f} s"
+        + (f"; {failed} failed" if failed else ""),
+        err=True,
+    )
+
+
+def _review_files(docs: list[str], root: Path | None, ext: list[str] | None) -> tuple[list, int]:
+    """Read and extract each file (folders searched); failures are reported and skipped, as in `extract`."""
+    from pipeline import review as R
+    from pipeline.ingest import discover, extract_file, failure, folder_failure
+
+    settings = _settings(ext)
+    sources, failed = [], 0
+    for doc in docs:
+        unreadable: list[OSError] = []
+        files, _ = discover([doc], settings.extensions, unreadable=unreadable)
+        base = root if root is not None else (Path(doc) if Path(doc).is_dir() else None)
+        for row in map(folder_failure, unreadable):
+            typer.echo(f"{path_text(row.path)}: {row.error_code} {path_text(row.message)}", err=True)
+            failed += 1
+        for path in files:
+            try:
+                parsed, record = extract_file(path, settings.max_bytes)
+            except Exception as exc:  # report and carry on: one file never stops the run
+                row = failure(exc, path)
+                typer.echo(f"{path_text(path)}: {row.error_code} {path_text(row.message)}", err=True)
+                failed += 1
+                continue
+            sources.append(R.from_document(parsed, record, R.source_under(path, base)))
+    return sources, failed
+
+
 @app.command("eval")
 def evaluate_cmd(
     paths: PathsArg,
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON records (the contract format).")],
+    gold: Annotated[
+        Path, typer.Option("--gold", help="Folder of gold JSON records (docs/contract.md; review pages save them).")
+    ],
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the full result as JSON here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Metrics only, no per-document misses.")] = False,
     ext: ExtOpt = None,
@@ -515,6 +615,14 @@ def report(
     out: Annotated[
         Path, typer.Option("--out", help="The report's main page; points.html and councils/ are written beside it.")
     ] = Path("outputs/report.html"),
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review/--no-review",
+            help="Also write every document's review page into review/ beside the report, and link each source "
+            "to its item there.",
+        ),
+    ] = True,
 ) -> None:
     """Build the report for policy teams: offline HTML pages (inline style, script and SVG; no network).
 
@@ -523,8 +631,9 @@ def report(
     framework outcomes and enablers, and the evaluation schedule's themes, by year and region), focused
     visits and the documents. Beside it: points.html (every improvement point with its themes and source)
     and councils/<council>.html (a council's timeline, grades, improvement points and statistical
-    neighbours). Tables sort and filter in the page; every figure links to the rows behind it. Where
-    `inspections review` wrote review/ beside the report, items link to their review pages.
+    neighbours). Tables sort and filter in the page; every figure links to the rows behind it. Each
+    source links to its file (at its page) and to its item highlighted in its document's review page
+    (review/ beside the report, written too unless --no-review; see `inspections review`).
 
     Example: inspections report --db outputs/inspections.duckdb --out outputs/report.html
     """
@@ -532,13 +641,14 @@ def report(
 
     started = time.perf_counter()
     try:
-        written = write_report(db, out)
+        written = write_report(db, out, review=review)
     except PipelineError as exc:
         raise _fail(exc) from exc
     except OSError as exc:
         raise _fail(_not_written(exc, out)) from exc
     size = sum(p.stat().st_size for p in written) // 1024
-    typer.echo(f"wrote {written[0]} and {len(written) - 1} pages beside it ({size} KiB in all) in "
+    beside = " and the documents' review pages in review/" if review else ""
+    typer.echo(f"wrote {written[0]}, {len(written) - 1} pages beside it ({size} KiB in all){beside} in "
                f"{time.perf_counter() - started:.2f} s", err=True)  # fmt: skip
 
 

@@ -17,7 +17,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +30,7 @@ import pyarrow as pa
 from pipeline import lineage, reference
 from pipeline.errors import (
     BadArguments,
+    BadQuery,
     DamagedDatabase,
     DatabaseLocked,
     DataError,
@@ -474,7 +475,7 @@ def check_read_only(sql: str) -> None:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
-        raise DataError(f"the query does not parse: {exc}") from exc
+        raise BadQuery(f"the query does not parse: {exc}") from exc
     if len(statements) != 1:
         raise QueryRefused(f"{len(statements)} statements given")
     kind = statements[0].type.name
@@ -595,8 +596,25 @@ def _reader(path: Path, external_access: bool = False) -> Iterator[duckdb.DuckDB
         con.close()
 
 
+# Errors in the statement itself (its syntax, names, types, values), not in the database: the caller's to fix.
+_QUERY_ERRORS = (
+    duckdb.ParserException,
+    duckdb.BinderException,
+    duckdb.CatalogException,
+    duckdb.ConversionException,
+    duckdb.InvalidInputException,
+    duckdb.OutOfRangeException,
+    duckdb.TypeMismatchException,
+)
+
+
 def _result(con: duckdb.DuckDBPyConnection, sql: str, params: Params) -> QueryResult:
-    cur = con.execute(sql, _bind(params))
+    try:
+        cur = con.execute(sql, _bind(params))
+    except _QUERY_ERRORS as exc:
+        raise BadQuery(f"{type(exc).__name__}: {exc}") from exc
+    except duckdb.PermissionException as exc:  # read_csv(), COPY ... TO, ATTACH: no file access from queries
+        raise QueryRefused(f"file access from a query ({exc})") from exc
     columns = [d[0] for d in cur.description] if cur.description else []
     rows = cur.fetchall() if cur.description else []
     return QueryResult(columns, rows)
@@ -616,6 +634,19 @@ def query_many(db_path: Path | str, statements: Sequence[tuple[str, Params]]) ->
         check_read_only(sql)
     with _reader(Path(db_path)) as con:
         return [_result(con, sql, params) for sql, params in statements]
+
+
+@contextmanager
+def reading(db_path: Path | str) -> Iterator[Callable[[str, Params], QueryResult]]:
+    """One read-only connection for a caller whose next query depends on the last (a review page
+    finds its documents, then reads their rows): yields `run(sql, params)`, each statement checked."""
+    with _reader(Path(db_path)) as con:
+
+        def run(sql: str, params: Params = None) -> QueryResult:
+            check_read_only(sql)
+            return _result(con, sql, params)
+
+        yield run
 
 
 # -- exports --------------------------------------------------------------------------------

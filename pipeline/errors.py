@@ -60,6 +60,13 @@ class QueryRefused(DataError):
     advice = "only one read-only statement is allowed: SELECT, WITH, FROM, VALUES, SHOW, DESCRIBE, EXPLAIN, PRAGMA"
 
 
+class BadQuery(PipelineError):
+    """Bad query."""
+
+    code = "E325"
+    advice = "check the statement: `inspections query --list` names the named queries; tables are in the README"
+
+
 class DamagedDatabase(DataError):
     """Damaged database file."""
 

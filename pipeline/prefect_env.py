@@ -45,6 +45,8 @@ def configure_prefect() -> dict[str, str]:
         "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE": "true",  # the pre-3.1 name of the next setting
         "PREFECT_SERVER_EPHEMERAL_ENABLED": "true",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        # The client's own telemetry (and its first-run notice on a terminal) reads the DO_NOT_TRACK standard.
+        "DO_NOT_TRACK": "1",
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": str(STARTUP_TIMEOUT_SECONDS),
         "PREFECT_LOGGING_LEVEL": "WARNING",
         "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",

@@ -6,9 +6,9 @@ another ~70 ms at a run's first DOCX). pdfplumber is the exception: only a ruled
 read with confidence needs it, and importing it would add ~0.2 s to every run's start.
 
 Importing is not all of it: the first extraction in a process builds the spaCy pipeline, compiles
-the rules' regular expressions and fills the lexicon caches (measured ~60 ms a worker). One small
-letter extracted here, once, leaves all of that in the fork server, and every worker it forks
-starts warm.
+the rules' regular expressions, fills the lexicon caches (measured ~60 ms a worker) and loads the
+national framework classifier (~0.1 s). One small letter extracted here, once, leaves all of that
+in the fork server, and every worker it forks starts warm.
 
 Last, everything the server holds is frozen out of the garbage collector (`gc.freeze`, which
 Python's documentation recommends right before forking without exec). Otherwise each full
@@ -24,6 +24,7 @@ import docx  # noqa: F401 (python-docx, which the DOCX reader imports on first u
 import docx.styles  # noqa: F401 (its BabelFish maps UI style names)
 
 from extractors.extract import extract_record
+from extractors.national_framework import classifier
 from extractors.nlp import build_nlp
 from extractors.readers import read_bytes, read_document  # noqa: F401
 from extractors.readers.docx import read_docx  # noqa: F401
@@ -67,6 +68,7 @@ Recommendations
 
 def warm_up() -> None:
     build_nlp()
+    classifier()  # the national framework model (~0.1 s), whether or not the letter has an item
     doc = read_bytes(WARM_UP_LETTER.encode("utf-8"), "warm-up.txt")
     rows.flatten(extract_record(doc), doc)
 

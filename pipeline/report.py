@@ -30,7 +30,7 @@ from typing import Any
 from pipeline import db as D
 from pipeline import queries as Q
 from pipeline import reference
-from pipeline.errors import BadArguments, DataError
+from pipeline.errors import BadArguments, BadQuery, DataError
 from pipeline.report_html import (
     GRADE_LABELS,
     RANK_KEYS,
@@ -92,7 +92,7 @@ def collect(db_path: Path | str) -> ReportData:
     statements += [(named[n].sql, named[n].bind({})) for n in NAMED]
     try:
         results = D.query_many(db_path, statements)
-    except DataError as exc:
+    except (DataError, BadQuery) as exc:
         if "does not exist" not in str(exc):
             raise
         # A database written before the views existed: any read-write open (an ingest) creates them.
@@ -141,8 +141,8 @@ def _points_cols(links: Links, with_council: bool = True) -> list[Col]:
             lambda r: r.get("date"), lambda r: [_id12(r)], "doc"),
         Col("kind", "Kind", lambda r: esc(r.get("point_kind")), tokens=lambda r: [r.get("point_kind")]),
         Col("text", "What needs to improve", lambda r: esc(r.get("text")), cls="text"),
-        Col("theme", "National framework", lambda r: esc(", ".join(r.get("framework_theme_names") or [])),
-            tokens=lambda r: r.get("framework_themes") or []),
+        Col("theme", "National framework", _framework_cell, tokens=lambda r: r.get("framework_themes") or []),
+        Col("source", "from", lambda r: esc(r.get("framework_source")), tokens=lambda r: [r.get("framework_source")]),
         Col("ces", "Evaluation schedule themes", lambda r: esc("; ".join(r.get("ces_theme_labels") or [])),
             tokens=lambda r: r.get("ces_themes") or []),
     ]  # fmt: skip
@@ -184,6 +184,14 @@ def _overall_col(grade: str = "overall_grade", rank: str = "overall_rank", head:
 def _count_link(target: str, n: int, **filters: Any) -> str:
     """A count linked to the rows it counts ('0' unlinked)."""
     return filter_link(target, n, **filters) if n else "0"
+
+
+def _framework_cell(row: Mapping[str, Any]) -> str:
+    """'Outcome 3', and for a classified point its probability ('Outcome 4 (0.56)')."""
+    names = esc(", ".join(row.get("framework_theme_names") or []))
+    if row.get("framework_source") == "classifier" and row.get("framework_confidence") is not None:
+        names += f' <span class="page">({row["framework_confidence"]:.2f})</span>'
+    return names
 
 
 def _item_anchor(row: Mapping[str, Any]) -> str:
@@ -324,7 +332,7 @@ class Report:
             self._visits(links),
             '<h2 id="document-list">Documents</h2>',
             self._documents(links),
-            self._other_providers(),
+            self._other_providers(links),
         ]
         return page("Inspections of councils' children's services", "\n".join(body), self.nav(""))
 
@@ -502,12 +510,15 @@ class Report:
             counts[(r["scheme"], "all")][(r["theme"], "all")] += r["n"]
         out = []
         n_points, n_framework = h.get("n_points", 0) or 0, h.get("n_points_framework", 0) or 0
+        n_printed = h.get("n_points_printed", 0) or 0
         out.append(
             '<p class="explain">Every area for improvement, area for priority action and recommendation of a council '
             f"document ({n_points}) is an improvement point. {n_framework} of them carry a theme of the Children's "
-            "Social Care National Framework (DfE, 2023): the outcome or enabler Ofsted prints after it since 2024. "
-            "A cell is the share of a year's (or region's) points with a national framework theme that carry this "
-            "one, with their number; click it for the points.</p>"
+            f"Social Care National Framework (DfE, 2023): for {n_printed}, the outcome or enabler Ofsted printed "
+            "after it (since 2024); for the others, the class a text classifier gives it (trained on those printed "
+            "tags; right on about half of them when tried on documents it had not seen, so a lead to read rather "
+            "than Ofsted's label: each point shows where its theme came from). A cell is the share of a year's (or "
+            "region's) themed points that carry this theme, with their number; click it for the points.</p>"
         )
         fw = counts[("national_framework", "year")]
         years = sorted({c for (t, c) in fw if t != "*"})
@@ -520,6 +531,16 @@ class Report:
                          lambda t, y: f"{POINTS_PAGE}#points?theme={t}&year={y}", "theme", every_year)  # fmt: skip
             if years else '<p class="empty">No improvement point carries a national framework theme.</p>'
         )
+        printed = counts[("national_framework_printed", "year")]
+        printed_years = sorted({c for (t, c) in printed if t != "*"})
+        if printed_years:
+            out.append("<h3>As Ofsted printed them (2024 on)</h3>")
+            out.append(
+                _theme_table("themes-printed", self.framework, printed_years, "year", printed,
+                             {c: n for (t, c), n in printed.items() if t == "*"},
+                             lambda t, y: f"{POINTS_PAGE}#points?theme={t}&year={y}&source=printed", "theme",
+                             every_year)  # fmt: skip
+            )
         fr = counts[("national_framework", "region")]
         regions = sorted({c for (t, c) in fr if t != "*"})
         if regions:
@@ -612,7 +633,7 @@ class Report:
         ]  # fmt: skip
         return table("documents", cols, self.data["documents"], empty="No document.")
 
-    def _other_providers(self) -> str:
+    def _other_providers(self, links: Links) -> str:
         councils = {c["council"] for c in self.councils}
         units = [r for r in self.data["service_areas"] if r["service_unit"].split(":")[0] not in councils]
         lineage, divergence = self.data["areas_without_improvement"], self.data["evidence_divergence"]
@@ -640,8 +661,7 @@ class Report:
         if divergence:
             out.append("<h3>Provider evidence vs inspectors' findings</h3>")
             out.append(table("divergence", [Col("service_area", "Service area"), date_col("date", "Date"),
-                Col("document", "Document", lambda r: esc(r["document"]) + (f' <span class="page">p.{esc(r["page"])}'
-                                                                            "</span>" if r.get("page") else "")),
+                Col("document", "Document", lambda r: links.source(r, r["document"], r.get("page"))),
                 Col("judgement", "Judgement", lambda r: grade_badge(r.get("judgement"))),
                 Col("area_text", "Area", cls="text"),
                 Col("provider_evidence", "Provider's evidence", lambda r: esc("; ".join(r["provider_evidence"]))),
@@ -713,7 +733,8 @@ class Report:
         cols = [
             Col("judgement", "Judgement", lambda r: esc(r["judgement_label"]), lambda r: r["judgement_order"]),
             grade_col("grade", "Latest grade"), date_col("date", "Date"),
-            Col("doc", "Inspection", lambda r: links.source(r, page=r.get("page")), lambda r: r["date"], cls="doc"),
+            Col("doc", "Inspection", lambda r: links.source(r, page=r.get("page"), item=f"#j{r['judgement_no']}"),
+                lambda r: r["date"], cls="doc"),
             grade_col("previous_grade", "Grade before"),
             _change_col("change"), Col("n_judged", "Times judged", cls="num"),
         ]  # fmt: skip
@@ -798,17 +819,21 @@ def render_pages(data: ReportData, review: bool = False, main_name: str = "repor
     return Report(data, review, main_name).pages()
 
 
-def write_report(db_path: Path | str, out: Path) -> list[Path]:
+def write_report(db_path: Path | str, out: Path, review: bool = True) -> list[Path]:
     """Collect, render and write the report's pages: the main page at `out`, points.html and councils/ beside
-    it (council pages left from an earlier build are removed). Items link to their review pages when a
-    review/ folder is beside it. Returns the files written, the main page first."""
+    it (council pages left from an earlier build are removed). With `review`, every document's review page
+    (pipeline/review.py) is written into review/ beside it too; items link to their review pages whenever
+    that folder is there. Returns the report's files, the main page first (not the review pages)."""
     if out.name == POINTS_PAGE:
         raise BadArguments(f"--out {out}: {POINTS_PAGE} is the name of the report's points page; choose another")
     data = collect(db_path)
-    review = (out.parent / REVIEW_DIR).is_dir()
-    pages = render_pages(data, review, out.name)
     councils = out.parent / COUNCILS_DIR
     councils.mkdir(parents=True, exist_ok=True)
+    if review:
+        from pipeline.review import from_db, write_pages
+
+        write_pages(from_db(db_path, [], every=True), out.parent / REVIEW_DIR)
+    pages = render_pages(data, (out.parent / REVIEW_DIR).is_dir(), out.name)
     written = []
     for rel, text in pages.items():
         path = out.parent / rel
@@ -819,6 +844,6 @@ def write_report(db_path: Path | str, out: Path) -> list[Path]:
     return written
 
 
-def build(db_path: Path | str, out: Path) -> Path:
+def build(db_path: Path | str, out: Path, review: bool = True) -> Path:
     """Write the report (write_report); returns its main page."""
-    return write_report(db_path, out)[0]
+    return write_report(db_path, out, review)[0]

@@ -83,19 +83,11 @@ def file_href(path: str | None, page: int | None = None) -> str | None:
     return uri + (f"#page={page}" if page and path.lower().endswith(".pdf") else "")
 
 
-def review_name(file_name: str, doc_id: str) -> str:
-    """The review page `inspections review` writes for a document (branch `review`'s page_name: the file
-    name without its extension, runs of other characters than ASCII letters and digits as '-', lower
-    case, at most 48 characters, then '-' and the first 10 hex digits of its sha256)."""
-    stem = re.sub(r"\.[^./]*$", "", file_name)
-    name = re.sub(r"[^A-Za-z0-9]+", "-", stem).lower().strip("-")[:48] or "document"
-    return f"{name}-{doc_id[:10]}.html"
-
-
 @dataclass
 class Links:
-    """Where a page links to: the report's other pages (relative to this page) and, when review pages were
-    written beside the report (`review/`), each document's review page."""
+    """Where a page links to: the report's other pages (relative to this page) and, when review pages are
+    beside the report (`review/`, written by `inspections review` or the report), each item in its
+    document's review page (a row's `review` column: the page's name, from the SQL macro review_page)."""
 
     root: str = ""  # '' on report.html and points.html, '../' on a council page
     review: bool = False
@@ -110,9 +102,11 @@ class Links:
         out = f'<a href="{attr(href)}">{label}</a>' if href else label
         if page:
             out += f' <span class="page">p.{esc(page)}</span>'
-        if self.review and row.get("file_name") and row.get("doc_id"):
-            target = f"{self.root}review/{quote(review_name(row['file_name'], row['doc_id']))}"
-            out += f' <a class="review" href="{attr(target + (item or ""))}">review</a>'
+        page_name = row.get("review") or row.get("review_page")  # a name, or a name and the item's '#a3'
+        if self.review and page_name:
+            name, _, anchor = page_name.partition("#")
+            target = f"{self.root}review/{quote(name)}" + (f"#{anchor}" if anchor else item or "")
+            out += f' <a class="review" href="{attr(target)}">review</a>'
         return out
 
 

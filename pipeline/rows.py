@@ -43,6 +43,16 @@ def _iso_date(text: str | None) -> date | None:
         return None
 
 
+def page_runs(doc: Document) -> list[dict[str, int]]:
+    """Where each page begins in the normalised text: one {page, char_start} per run of consecutive
+    blocks on one page, in text order; the first starts at 0. Empty for unpaged documents (DOCX)."""
+    runs: list[dict[str, int]] = []
+    for block in doc.blocks:
+        if block.page is not None and (not runs or runs[-1]["page"] != block.page):
+            runs.append({"page": block.page, "char_start": block.start if runs else 0})
+    return runs
+
+
 def flatten(record: ExtractionRecord, doc: Document) -> Rows:
     """Rows of every extraction table for one document, keyed by its sha256 (doc_id)."""
     doc_id = doc.sha256
@@ -113,6 +123,7 @@ def flatten(record: ExtractionRecord, doc: Document) -> Rows:
             "doc_id": doc_id,
             "item_kind": kind,
             "item_no": n,
+            "scheme": t.scheme,
             "theme": t.theme,
             "theme_label": t.label,
             "parent_theme": t.parent,
@@ -153,7 +164,7 @@ def flatten(record: ExtractionRecord, doc: Document) -> Rows:
     }
     return {
         "documents": [document],
-        "document_texts": [{"doc_id": doc_id, "text": doc.text}],
+        "document_texts": [{"doc_id": doc_id, "text": doc.text, "pages": page_runs(doc)}],
         "areas_for_improvement": areas,
         "evidence": evidence,
         "judgements": judgements,

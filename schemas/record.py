@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RECORD_SCHEMA_VERSION = "1.1.0"
+RECORD_SCHEMA_VERSION = "1.2.0"  # 1.1: document metadata (la_name ... send_outcome); 1.2: ThemeTag.scheme
 
 
 class DocType(StrEnum):
@@ -60,10 +60,14 @@ class Provenance(BaseModel):
 
 
 class ThemeTag(BaseModel):
-    """A theme of the common evaluation schedule assigned to an item, with the terms that matched."""
+    """A theme assigned to an item, in one of two schemes: `ces`, the common evaluation schedule
+    (a rule lexicon; `terms` are the terms that matched), or `national_framework`, the outcomes
+    and enablers of the Children's Social Care National Framework (the tag Ofsted printed, else a
+    trained classifier's top class; `rule` says which, `confidence` is its probability)."""
 
     model_config = ConfigDict(extra="forbid")
 
+    scheme: Literal["ces", "national_framework"] = "ces"
     theme: str
     label: str
     parent: str | None

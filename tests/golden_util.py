@@ -24,7 +24,7 @@ NESTED_KEYS = {
 
 
 def contract(record: dict) -> dict:
-    """The record reduced to the contract of shared/gold/FORMAT.md (provenance, themes stripped)."""
+    """The record reduced to the contract of docs/contract.md (provenance, themes stripped)."""
 
     def keep(key: str, value):
         if isinstance(value, list):

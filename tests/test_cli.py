@@ -25,6 +25,22 @@ def test_every_command_has_help_with_an_example():
         assert "Example: inspections " + command in result.output
 
 
+def test_help_shows_real_defaults_and_no_placeholders_on_flags():
+    """Rich read "[default: outputs/inspections.duckdb]" as markup and printed "DuckDB database file .";
+    flags showed a "<bool>" placeholder. Help is plain text now: what is written is what is shown."""
+    import typer.main
+
+    commands = typer.main.get_command(app).commands
+    for name in commands:
+        result = runner.invoke(app, [name, "--help"], terminal_width=200)
+        assert result.exit_code == 0, (name, result.output)
+        assert "<bool>" not in result.output, name
+        if "--db" in result.output:
+            assert "outputs/inspections.duckdb" in result.output, (name, result.output)
+    ingest = runner.invoke(app, ["ingest", "--help"], terminal_width=200).output
+    assert "[25]" in ingest and "[120]" in ingest and "--progress / --no-progress" in ingest
+
+
 def test_extract_writes_one_contract_json_per_document(letters, tmp_path):
     (letters / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
     out = tmp_path / "json"
@@ -83,6 +99,13 @@ def test_query_refuses_writes_and_missing_databases_with_codes(letters, db_path,
     assert count.stdout.splitlines()[1] == "2"
     missing = runner.invoke(app, ["query", "SELECT 1", "--db", str(tmp_path / "nope.duckdb")])
     assert missing.exit_code == 1 and "E322" in missing.stderr
+    # A statement the database cannot parse, bind or run is the user's to fix: a bad argument (exit 2), as
+    # the README promises; it used to exit 1 as a database error (E320).
+    for bad in ("SELEC 1", "SELECT nope FROM documents", "SELECT CAST('x' AS INTEGER)"):
+        wrong = runner.invoke(app, ["query", bad, "--db", str(db_path)])
+        assert wrong.exit_code == 2 and "E325" in wrong.stderr, (bad, wrong.stderr)
+    files = runner.invoke(app, ["query", f"SELECT * FROM read_csv('{tmp_path / 'x.csv'}')", "--db", str(db_path)])
+    assert files.exit_code == 2 and "E321" in files.stderr, files.stderr
 
 
 def test_bad_arguments_exit_2_and_failed_files_do_not(letters, db_path, tmp_path):

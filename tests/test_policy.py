@@ -286,10 +286,15 @@ def test_improvement_points_of_a_council_a_region_a_year_and_a_theme(real_db):
     assert len(oldham) == expected[0]["n"] and all(r["document"].startswith("Oldham ") for r in oldham)
     london_2025 = run(real_db, "improvement_points", region="London", year_from="2025", year_to="2025")
     assert london_2025 and all(r["region"] == "London" and r["year"] == 2025 for r in london_2025)
-    tagged = rows(real_db, "SELECT count(*) AS n FROM (SELECT framework_tag FROM areas_for_improvement UNION ALL "
-                  "SELECT framework_tag FROM recommendations) WHERE framework_tag LIKE '%outcome 3%'")  # fmt: skip
+    tagged = rows(real_db, "SELECT count(DISTINCT (doc_id, item_kind, item_no)) AS n FROM item_themes "
+                  "WHERE scheme = 'national_framework' AND theme = 'outcome_3'")  # fmt: skip
     outcome_3 = run(real_db, "improvement_points", theme="outcome_3")
     assert len(outcome_3) == tagged[0]["n"] > 0 and all("Outcome 3" in r["framework_theme_names"] for r in outcome_3)
+    printed = [r for r in outcome_3 if r["framework_source"] == "printed"]
+    n_printed = rows(real_db, "SELECT count(*) AS n FROM (SELECT framework_tag FROM areas_for_improvement UNION ALL "
+                     "SELECT framework_tag FROM recommendations) WHERE framework_tag LIKE '%outcome 3%'")  # fmt: skip
+    assert len(printed) == n_printed[0]["n"] > 0  # Ofsted's own tag, where it printed one
+    assert all(r["framework_confidence"] < 1 for r in outcome_3 if r["framework_source"] == "classifier")
     priority = run(real_db, "improvement_points", kind="priority action")
     n_priority = rows(real_db, "SELECT count(*) AS n FROM areas_for_improvement WHERE kind = 'priority_action'")
     assert len(priority) == n_priority[0]["n"] and all(r["page"] for r in priority)
@@ -297,17 +302,22 @@ def test_improvement_points_of_a_council_a_region_a_year_and_a_theme(real_db):
 
 @needs_real
 def test_themes_by_year_shares_the_years_themed_points(real_db):
-    got = run(real_db, "themes_by_year", region="England")
+    printed = run(real_db, "themes_by_year", region="England", source="printed")
     tags = rows(real_db, "SELECT year, framework_tag FROM improvement_points WHERE framework_tag IS NOT NULL")
     per_year = Counter()
-    for r in tags:
+    for r in tags:  # Ofsted's own tags, read from the print
         for part in r["framework_tag"].split(", "):
             per_year[(r["year"], part.replace(" ", "_"))] += 1
-    assert {(r["year"], r["theme"]): r["n_points"] for r in got} == dict(per_year)
+    assert {(r["year"], r["theme"]): r["n_points"] for r in printed} == dict(per_year)
+    got = run(real_db, "themes_by_year", region="England")
+    classes = rows(real_db, """SELECT year(coalesce(d.inspection_end, d.date)) AS year, t.theme, count(*) AS n
+        FROM item_themes t JOIN documents d USING (doc_id) WHERE t.scheme = 'national_framework'
+        GROUP BY ALL""")  # every point's class: the printed tag, else the classifier's
+    assert {(r["year"], r["theme"]): r["n_points"] for r in got} == {(r["year"], r["theme"]): r["n"] for r in classes}
     for r in got:
         assert r["share"] == round(r["n_points"] / r["n_themed"], 3) and 0 < r["share"] <= 1
     regions = run(real_db, "themes_by_year", region="%")
-    assert sum(r["n_points"] for r in regions if r["region"] != "England") == sum(per_year.values())
+    assert sum(r["n_points"] for r in regions if r["region"] != "England") == sum(r["n"] for r in classes)
     ces = run(real_db, "themes_by_year", scheme="ces", region="England")
     assert {r["theme"] for r in ces} <= {r["theme"] for r in rows(real_db, "SELECT DISTINCT theme FROM item_themes")}
 

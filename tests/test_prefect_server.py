@@ -220,3 +220,20 @@ def test_ctrl_c_while_prefect_loads_waits_for_the_flow_then_stops_it(letters, tm
     assert "stopping once Prefect has started" in proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
     assert not db.exists()
+
+
+def test_prefect_client_telemetry_is_off_too(tmp_path):
+    """PREFECT_SERVER_ANALYTICS_ENABLED silences the server only; Prefect's client sends its own usage
+    events (and prints a first-run notice on a terminal) unless DO_NOT_TRACK is set, which
+    configure_prefect now sets. Checked in a clean process, outside any CI marker."""
+    from prefect._internal.analytics.ci_detection import CI_ENV_VARS
+
+    env = {k: v for k, v in os.environ.items() if k not in CI_ENV_VARS and k != "DO_NOT_TRACK"}
+    env["INSPECTIONS_PREFECT_HOME"] = str(tmp_path / "home")
+    check = "from prefect._internal.analytics.enabled import is_telemetry_enabled; print(is_telemetry_enabled())"
+    script = f"from pipeline.prefect_env import configure_prefect; configure_prefect(); {check}"
+    got = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert got.stdout.strip() == "False", got.stderr[-2000:]
+    # Without it the client would report usage: the setting is what turns it off.
+    bare = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True, timeout=120)
+    assert bare.stdout.strip() == "True", bare.stderr[-2000:]

@@ -104,12 +104,20 @@ def test_at_least_six_named_queries_each_with_a_description():
     assert all(q.description for q in CATALOGUE.values())
 
 
+# Queries of local authorities' documents: the fixtures' providers (Cafcass, a fictional council) are no
+# authority of the reference table, so these find no rows here; tests/test_policy.py runs each on the real archive.
+COUNCIL_QUERIES = {
+    "council_timeline", "latest_grades", "grade_distribution", "grade_movements", "improvement_points",
+    "themes_by_year", "focused_visits",
+}  # fmt: skip
+
+
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
 def test_every_named_query_runs_with_its_defaults(archive, name):
     q = CATALOGUE[name]
     result = query(archive, q.sql, q.bind({}))
     assert result.columns
-    if name != "ingest_errors":  # the fixtures ingest cleanly
+    if name not in {"ingest_errors", *COUNCIL_QUERIES}:  # the fixtures ingest cleanly
         assert result.rows, name
 
 

@@ -5,6 +5,7 @@ either is missing)."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import time
@@ -19,7 +20,8 @@ from pipeline import queries as Q
 from pipeline.cli import app
 from pipeline.db import query
 from pipeline.report import ReportData, build, collect, render_html, render_pages
-from pipeline.report_html import RANK_KEYS, review_name, slug
+from pipeline.report_html import RANK_KEYS, slug
+from pipeline.review import page_name
 from tests.fixtures.archive import build_archive
 
 runner = CliRunner()
@@ -150,15 +152,15 @@ def test_cli_report(archive, tmp_path):
     assert missing.exit_code == 1 and "no database" in missing.stderr
 
 
-def test_review_pages_beside_the_report_are_linked(archive, tmp_path):
-    out = tmp_path / "with-review" / "report.html"
-    (out.parent / "review").mkdir(parents=True)
-    text = build(archive, out).read_text(encoding="utf-8")
+def test_review_pages_are_written_beside_the_report_and_linked(archive, tmp_path):
+    out = build(archive, tmp_path / "with-review" / "report.html")
+    text = out.read_text(encoding="utf-8")
     doc_id = query(archive, "SELECT doc_id FROM documents WHERE name = '02_northfield_monitoring_2011.txt'").rows[0][0]
-    name = review_name("02_northfield_monitoring_2011.txt", doc_id)
-    assert name == f"02-northfield-monitoring-2011-{doc_id[:10]}.html"  # as `inspections review` names its pages
-    assert f'<a class="review" href="review/{name}">review</a>' in text
-    without = build(archive, tmp_path / "without" / "report.html").read_text(encoding="utf-8")
+    name = page_name("02_northfield_monitoring_2011.txt", doc_id)
+    assert (out.parent / "review" / name).is_file()
+    assert f'<a class="review" href="review/{name}">review</a>' in text  # the document
+    assert f'<a class="review" href="review/{name}#a2">review</a>' in text  # its diverging area 2
+    without = build(archive, tmp_path / "without" / "report.html", review=False).read_text(encoding="utf-8")
     assert 'class="review"' not in without
 
 
@@ -176,6 +178,13 @@ def real_report(real_db, tmp_path_factory) -> tuple[Path, float]:
 def _named(db: Path, name: str, **params: str) -> list[dict]:
     q = Q.catalogue()[name]
     return query(db, q.sql, q.bind(params)).as_dicts()
+
+
+def _review_ids(page: Path) -> set[str]:
+    """The item ids of a review page (its data, as tests/test_review.py reads them)."""
+    text = page.read_text(encoding="utf-8")
+    data = json.loads(text.split('id="review-data">', 1)[1].split("</script>", 1)[0])
+    return {i["id"] for i in data["items"]} | {a for i in data["items"] for a in i.get("aliases", [])}
 
 
 def _tree(path: Path) -> HTMLParser:
@@ -256,7 +265,7 @@ def test_real_report_council_page_equals_the_database(real_db, real_report):
     timeline = _named(real_db, "council_timeline", council=COUNCIL)
     rows = tree.css("table#timeline tbody tr")
     assert [r.attributes["id"] for r in rows] == [f"e{t['event_no']}" for t in timeline]
-    assert [r.css("td")[4].text(strip=True).split(" review")[0] for r in rows] == [t["document"] for t in timeline]
+    assert [r.css("td")[4].css_first("a").text() for r in rows] == [t["document"] for t in timeline]
     latest = {r["judgement"]: r["grade"] for r in _named(real_db, "latest_grades", council=COUNCIL, judgement="%")}
     shown = [r.css("td")[1].attributes["data-f"] for r in tree.css("table#latest tbody tr")]
     assert sorted(shown) == sorted(latest.values())
@@ -266,7 +275,13 @@ def test_real_report_council_page_equals_the_database(real_db, real_report):
     names = [r.css("td")[1].text(strip=True) for r in tree.css("table#neighbours tbody tr")]
     assert names == [n["neighbour"] for n in neighbours]
     links = [a.attributes["href"] for a in tree.css("table#points a") if a.attributes["href"].startswith("file://")]
-    assert links and all("#page=" in h for h in links)  # each point links to its page of the PDF
+    assert len(links) == len(points) and all("#page=" in h for h in links)  # each point: its page of the PDF
+    reviews = [a.attributes["href"] for a in tree.css("table#points a.review")]
+    assert len(reviews) == len(points)  # and its item in its document's review page
+    for href in reviews:
+        page, anchor = href.removeprefix("../review/").split("#")
+        target = real_report[0].parent / "review" / page.replace("%27", "'")
+        assert re.fullmatch(r"[ar]\d+", anchor) and anchor in _review_ids(target)
 
 
 # -- in a real browser -----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline import rows as R
 from pipeline.db import TABLES, Database, query
-from pipeline.errors import DatabaseLocked, DataError, QueryRefused
+from pipeline.errors import BadQuery, DatabaseLocked, DataError, QueryRefused
 from schemas.document import Block, BlockKind, Document, Format
 from schemas.record import (
     AreaForImprovement,
@@ -126,7 +126,7 @@ def test_flatten_numbers_items_and_keeps_provenance():
         (2, 1, "inspectors"),
     ]
     assert [(r["rec_no"], r["rec_ref"], r["text"]) for r in out["recommendations"]] == [(1, "1", "Review matching.")]
-    assert out["document_texts"] == [{"doc_id": "ab" * 32, "text": _doc().text}]
+    assert out["document_texts"] == [{"doc_id": "ab" * 32, "text": _doc().text, "pages": R.page_runs(_doc())}]
 
 
 def test_flatten_flags_the_listed_overall_judgement():
@@ -217,9 +217,9 @@ def test_query_allows_read_only_statements_with_bound_parameters(db_path, sql):
 def test_query_has_no_file_access_and_reports_bad_sql(db_path, tmp_path):
     Database.open(db_path).close()
     (tmp_path / "secret.csv").write_text("a\n1\n")
-    with pytest.raises(DataError):
+    with pytest.raises(QueryRefused, match="file access"):
         query(db_path, f"SELECT * FROM read_csv('{tmp_path / 'secret.csv'}')")
-    with pytest.raises(DataError, match="does not parse"):
+    with pytest.raises(BadQuery, match="does not parse"):
         query(db_path, "SELEC 1")
 
 

@@ -91,12 +91,16 @@ def test_area_details_one_row_per_area_with_judgement_rank_and_themes(archive):
         "immediately", "immediately", "within_3_months", "within_6_months",
     ]  # fmt: skip
     themes = Counter()
-    for doc, no, theme in query(
+    for scheme, doc, no, theme in query(
         archive,
-        "SELECT d.name, t.item_no, t.theme FROM item_themes t JOIN documents d USING (doc_id) WHERE item_kind='area'",
+        "SELECT t.scheme, d.name, t.item_no, t.theme FROM item_themes t JOIN documents d USING (doc_id) "
+        "WHERE item_kind='area'",
     ).rows:
-        themes[(doc, no, theme)] += 1
-    assert {(k[0], k[1], t) for k, r in got.items() for t in r["themes"]} == set(themes)
+        themes[(scheme, doc, no, theme)] += 1
+    for scheme, column in (("ces", "themes"), ("national_framework", "framework_themes")):
+        mine = {(d, n, t) for s, d, n, t in themes if s == scheme}
+        assert {(k[0], k[1], t) for k, r in got.items() for t in r[column]} == mine, scheme
+    assert all(len(r["framework_themes"]) == 1 for r in got.values())  # no printed tags here: one class each
 
 
 def test_judgements_over_time_counts_by_year_and_grade(archive):

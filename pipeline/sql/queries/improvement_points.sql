@@ -7,7 +7,7 @@
 -- param: kind (text, default '%'): area for improvement, priority action, recommendation (an ILIKE pattern)
 -- param: text (text, default '%'): words of the point, an ILIKE pattern ('%supervision%')
 SELECT council, region, year, label AS document, point_kind AS kind, item_ref AS ref, text, framework_theme_names,
-       ces_theme_labels, page, source_path
+       framework_source, framework_confidence, ces_theme_labels, page, source_path
 FROM improvement_points
 WHERE council ILIKE $council AND region ILIKE $region AND year BETWEEN $year_from AND $year_to
   AND point_kind ILIKE $kind AND text ILIKE $text

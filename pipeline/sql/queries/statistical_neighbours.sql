@@ -1,5 +1,5 @@
 -- description: A council beside its ten DfE statistical neighbours (rank 0 is the council itself): each one's latest grade for every judgement, its latest inspection, and its improvement points.
--- param: council (text): council name, an ILIKE pattern ('Oldham')
+-- param: council (text, default '%'): council name, an ILIKE pattern ('Oldham'; '%': every council and its neighbours)
 WITH grades AS (
     -- each council's latest grade per judgement, one column each
     SELECT council_code,

@@ -1,12 +1,13 @@
 -- description: What inspectors keep asking councils to fix, and whether it is changing: improvement points per national framework outcome and enabler (or evaluation-schedule theme) by year, in England and in each region, as counts and as a share of the year's themed points.
 -- param: scheme (text, default 'national_framework'): national_framework (outcomes and enablers) or ces (the common evaluation schedule)
 -- param: region (text, default '%'): 'England' for all regions together, a region, or '%' for both
+-- param: source (text, default '%'): national framework themes from 'printed' tags only (Ofsted's own, since 2024), 'classifier' ones only, or '%' for both
 WITH tagged AS (
     -- every point with each theme of the chosen scheme it carries
     SELECT p.doc_id, p.item_kind, p.item_no, p.year, p.region, t.theme
     FROM improvement_points p,
          unnest(CASE WHEN $scheme = 'ces' THEN p.ces_themes ELSE p.framework_themes END) AS t(theme)
-    WHERE p.year IS NOT NULL
+    WHERE p.year IS NOT NULL AND ($scheme = 'ces' OR p.framework_source ILIKE $source)
 ),
 counted AS (
     -- points per year, region (NULL: all regions) and theme
@@ -24,7 +25,7 @@ labels AS (
     -- theme wording: the national framework's outcomes and enablers, the schedule's labels
     SELECT theme, theme_short || ': ' || theme_label AS theme_label FROM framework_themes
     UNION ALL
-    SELECT theme, min(theme_label) FROM item_themes GROUP BY theme
+    SELECT theme, min(theme_label) FROM item_themes WHERE scheme = 'ces' GROUP BY theme
 )
 SELECT c.year, coalesce(c.region, 'England') AS region, c.theme, l.theme_label, c.n_points, t.n_themed,
        round(c.n_points / t.n_themed, 3) AS share

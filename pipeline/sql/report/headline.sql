@@ -20,7 +20,7 @@ others AS (
     -- judgements, recommendations, themes and lineage links
     SELECT (SELECT count(*) FROM judgements) AS n_judgements,
            (SELECT count(*) FROM recommendations) AS n_recommendations,
-           (SELECT count(DISTINCT theme) FROM item_themes) AS n_themes,
+           (SELECT count(DISTINCT theme) FROM item_themes WHERE scheme = 'ces') AS n_themes,
            (SELECT count(*) FROM area_links) AS n_area_links
 ),
 councils AS (
@@ -42,6 +42,7 @@ council_items AS (
            (SELECT count(*) FROM council_documents WHERE category = 'inspection') AS n_inspections,
            (SELECT count(*) FROM council_documents WHERE category = 'focused_visit') AS n_focused_visits,
            (SELECT count(*) FROM improvement_points) AS n_points,
-           (SELECT count(*) FROM improvement_points WHERE len(framework_themes) > 0) AS n_points_framework
+           (SELECT count(*) FROM improvement_points WHERE len(framework_themes) > 0) AS n_points_framework,
+           (SELECT count(*) FROM improvement_points WHERE framework_source = 'printed') AS n_points_printed
 )
 SELECT * FROM docs, areas, others, councils, council_items;

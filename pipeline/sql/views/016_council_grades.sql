@@ -11,7 +11,8 @@ WITH per_inspection AS (
            arg_max(framework, grade_rank) AS framework,
            arg_max(label, grade_rank) AS label,
            arg_max(doc_id, grade_rank) AS doc_id,
-           arg_max(page, grade_rank) AS page
+           arg_max(page, grade_rank) AS page,
+           arg_max(judgement_no, grade_rank) AS judgement_no
     FROM council_judgements
     WHERE grade_rank IS NOT NULL
     GROUP BY council_code, council, region, judgement, judgement_label, judgement_order, date
@@ -29,7 +30,7 @@ compared AS (
     WINDOW w AS (PARTITION BY council_code, judgement ORDER BY date)
 )
 SELECT council_code, council, region, judgement, judgement_label, judgement_order, date, year, framework, grade,
-       grade_rank, label, doc_id, page, previous_date, previous_grade, previous_rank, previous_label, previous_doc_id,
+       grade_rank, label, doc_id, judgement_no, page, previous_date, previous_grade, previous_rank, previous_label, previous_doc_id,
        inspection_no,
        CASE
            WHEN previous_rank IS NULL THEN 'first'

@@ -10,6 +10,6 @@ WITH numbered AS (
     FROM council_grades
 )
 SELECT council_code, council, region, judgement, judgement_label, judgement_order, date, year, framework, grade,
-       grade_rank, label, doc_id, page, previous_date, previous_grade, previous_rank, previous_label, change, n_judged
+       grade_rank, label, doc_id, judgement_no, page, previous_date, previous_grade, previous_rank, previous_label, change, n_judged
 FROM numbered
 WHERE recency = 1;
