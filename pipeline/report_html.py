@@ -235,6 +235,7 @@ SCRIPT = r"""
       '<span class="count"></span><span class="active" hidden></span>';
     var host = table.parentNode.className === 'wrap' ? table.parentNode : table;
     host.parentNode.insertBefore(tools, host);
+    table._tools = tools;
     var input = tools.querySelector('input'), count = tools.querySelector('.count');
     var active = tools.querySelector('.active');
     var state = {text: '', keys: {}};
@@ -295,7 +296,7 @@ SCRIPT = r"""
       return [decodeURIComponent(kv.slice(0, e)), decodeURIComponent(kv.slice(e + 1))];
     });
     table._filter(pairs);
-    table.scrollIntoView();
+    table._tools.scrollIntoView();
   }
   Array.prototype.forEach.call(document.querySelectorAll('table.data'), setup);
   window.addEventListener('hashchange', fromHash);
