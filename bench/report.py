@@ -47,14 +47,16 @@ def scale(src: Path, dst: Path, copies: int) -> int:
 
 
 def time_report(db: Path, repeats: int) -> dict:
-    """Seconds to build the report (median of `repeats`), split into reading and rendering; pages and size."""
-    runs, reads, renders = [], [], []
+    """Seconds to build the report (median of `repeats`): its own pages (and, apart, reading the database
+    and rendering them), and with every document's review page written beside it (the default)."""
+    runs, with_review, reads, renders = [], [], [], []
     for _ in range(repeats):
-        with tempfile.TemporaryDirectory() as tmp:
-            started = time.perf_counter()
-            written = write_report(db, Path(tmp) / "report.html")
-            runs.append(time.perf_counter() - started)
-            size = sum(p.stat().st_size for p in written)
+        for review, times in ((False, runs), (True, with_review)):
+            with tempfile.TemporaryDirectory() as tmp:
+                started = time.perf_counter()
+                written = write_report(db, Path(tmp) / "report.html", review=review)
+                times.append(time.perf_counter() - started)
+                size = sum(p.stat().st_size for p in written)
         started = time.perf_counter()
         data = collect(db)
         reads.append(time.perf_counter() - started)
@@ -67,6 +69,7 @@ def time_report(db: Path, repeats: int) -> dict:
         "documents": counts[0], "improvement_points": counts[1], "councils": counts[2], "pages": len(written),
         "bytes": size, "seconds": statistics.median(runs), "seconds_all": runs,
         "read_seconds": statistics.median(reads), "render_seconds": statistics.median(renders),
+        "with_review_seconds": statistics.median(with_review), "with_review_all": with_review,
     }  # fmt: skip
 
 
@@ -86,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(r)
             print(f"x{n}: {r['documents']} documents, {r['improvement_points']} points, {r['pages']} pages "
                   f"({r['bytes'] / 1e6:.1f} MB): {r['seconds']:.2f} s (read {r['read_seconds']:.2f} s, render "
-                  f"{r['render_seconds']:.2f} s)", file=sys.stderr)  # fmt: skip
+                  f"{r['render_seconds']:.2f} s); with the review pages {r['with_review_seconds']:.2f} s",
+                  file=sys.stderr)  # fmt: skip
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")

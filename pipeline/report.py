@@ -139,10 +139,10 @@ def _points_cols(links: Links, with_council: bool = True) -> list[Col]:
         _year_col(),
         Col("doc", "Document", lambda r: links.source(r, page=r.get("page"), item=_item_anchor(r)),
             lambda r: r.get("date"), lambda r: [_id12(r)], "doc"),
-        Col("kind", "Kind", lambda r: esc(r.get("point_kind")), tokens=lambda r: [r.get("point_kind")]),
+        Col("kind", "Kind", lambda r: esc(r.get("point_kind"))),  # (a cell's text is its filter token)
         Col("text", "What needs to improve", lambda r: esc(r.get("text")), cls="text"),
         Col("theme", "National framework", _framework_cell, tokens=lambda r: r.get("framework_themes") or []),
-        Col("source", "from", lambda r: esc(r.get("framework_source")), tokens=lambda r: [r.get("framework_source")]),
+        Col("source", "from", lambda r: esc(r.get("framework_source"))),
         Col("ces", "Evaluation schedule themes", lambda r: esc("; ".join(r.get("ces_theme_labels") or [])),
             tokens=lambda r: r.get("ces_themes") or []),
     ]  # fmt: skip
@@ -155,15 +155,15 @@ def _council_col(links: Links, key: str = "council", documented: set[str] | None
     def cell(r: Mapping[str, Any]) -> str:
         return _council_link(links, r.get(key), documented is None or r.get(key) in documented)
 
-    return Col("council", "Council", cell, tokens=lambda r: [r.get(key)])
+    return Col("council", "Council", cell)  # its text is the name, which a filter matches
 
 
 def _region_col() -> Col:
-    return Col("region", "Region", tokens=lambda r: [r.get("region")])
+    return Col("region", "Region")
 
 
 def _year_col() -> Col:
-    return Col("year", "Year", cls="num", tokens=lambda r: [r.get("year")])
+    return Col("year", "Year", cls="num")
 
 
 def _doc_col(links: Links, head: str) -> Col:
