@@ -194,6 +194,12 @@ def _framework_cell(row: Mapping[str, Any]) -> str:
     return names
 
 
+def _kind_cell(row: Mapping[str, Any]) -> str:
+    """A document's kind, and the predecessor or trust it names where it names one instead of the council."""
+    names = [n for n in (row.get("predecessor"), row.get("operator")) if n]
+    return esc(row.get("kind_label")) + (f' <span class="was">(names {esc(", ".join(names))})</span>' if names else "")
+
+
 def _item_anchor(row: Mapping[str, Any]) -> str:
     """The item's id in its review page: '#a3' (area 3), '#r2' (recommendation 2)."""
     return f"#{'a' if row.get('item_kind') == 'area' else 'r'}{row.get('item_no')}"
@@ -746,7 +752,7 @@ class Report:
             date_col("date", "Date"),
             Col("dates", "Inspection dates", lambda r: esc(
                 f"{day(r['inspection_start'])} – {day(r['inspection_end'])}" if r.get("inspection_start") else "")),
-            Col("category", "Kind", lambda r: esc(r["kind_label"]), tokens=lambda r: [r["category"]]),
+            Col("category", "Kind", _kind_cell, tokens=lambda r: [r["category"]]),
             _doc_col(links, "Document"),
             *_grade_cols(JUDGEMENTS + OLD_JUDGEMENTS),
             Col("send", "Area SEND outcome", lambda r: esc((r.get("send_outcome") or "").replace("_", " "))),
