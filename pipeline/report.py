@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from pipeline import db as D
 from pipeline import queries as Q
-from pipeline.errors import DataError
+from pipeline.errors import BadQuery, DataError
 
 REPORT_SQL_DIR = Path(__file__).parent / "sql" / "report"
 REPORT_QUERIES = (
@@ -58,7 +58,7 @@ def collect(db_path: Path | str) -> ReportData:
     statements += [(named[n].sql, named[n].bind({})) for n in NAMED]
     try:
         results = D.query_many(db_path, statements)
-    except DataError as exc:
+    except (DataError, BadQuery) as exc:
         if "does not exist" not in str(exc):
             raise
         # A database written before the views existed: any read-write open (an ingest) creates them.
