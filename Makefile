@@ -5,14 +5,24 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 DB ?= outputs/inspections.duckdb
 
-.PHONY: venv demo test lint clean-db bench bench-real
+.PHONY: venv demo test lint clean-db bench lock bench-real
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q -e '.[dev]'
+	$(VENV)/bin/pip install -q -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
+
+# Refresh requirements.lock: resolve pyproject.toml's ranges afresh in a throwaway venv and freeze it.
+# Run the tests on the result (make test) before committing the new lock.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install -q -e '.[dev]'
+	{ sed -n '1,2p' requirements.lock; .lock-venv/bin/pip freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+	rm -rf .lock-venv
 
 demo: $(STAMP)
 	$(VENV)/bin/inspections ingest corpus --db $(DB)
