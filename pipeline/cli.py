@@ -332,7 +332,8 @@ def extract(
 
     Example: inspections extract corpus/000_c9dc9a16fd74069d.txt --format json --out outputs/json
     """
-    from pipeline.ingest import discover, extract_file, failure, folder_failure
+    from pipeline.ingest import discover, folder_failure
+    from pipeline.work import extract_file, failure
 
     unreadable: list[OSError] = []
     try:
@@ -437,7 +438,8 @@ def review(
 def _review_files(docs: list[str], root: Path | None, ext: list[str] | None) -> tuple[list, int]:
     """Read and extract each file (folders searched); failures are reported and skipped, as in `extract`."""
     from pipeline import review as R
-    from pipeline.ingest import discover, extract_file, failure, folder_failure
+    from pipeline.ingest import discover, folder_failure
+    from pipeline.work import extract_file, failure
 
     settings = _settings(ext)
     sources, failed = [], 0
@@ -480,7 +482,8 @@ def evaluate_cmd(
     Example: inspections eval corpus/genres --gold tests/gold/genres
     """
     from pipeline.evaluate import document_keys, evaluate, format_report, load_gold
-    from pipeline.ingest import discover, extract_file, failure
+    from pipeline.ingest import discover
+    from pipeline.work import extract_file, failure
 
     try:
         gold_records = load_gold(gold)

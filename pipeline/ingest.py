@@ -2,13 +2,14 @@
 
 pipeline/flows.py wraps these in Prefect tasks; `run_ingest` runs the same steps in order without
 Prefect (tests, `inspections ingest --no-prefect`). One file's failure never stops a batch: it
-becomes an `ingest_errors` row with the error's code and a message saying what to do.
+becomes an `ingest_errors` row with the error's code and a message saying what to do. What a
+parser takes and gives (`Work`, `ParsedDoc`, `ErrorRow`), and parsing itself, are in
+pipeline/work.py; the guarded worker pool that parses is pipeline/workers.py.
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import signal
 import time
@@ -16,59 +17,25 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from extractors import EXTRACTOR_VERSION
-from extractors.errors import ExtractionError, MemoryLimit, ReadError, UnreadableFolder
+from extractors.errors import UnreadableFolder
 from extractors.paths import path_text
 from pipeline import rows as R
 from pipeline.db import Database, publish_snapshot, snapshot_path
 from pipeline.errors import BadArguments, TransientError
 from pipeline.progress import Progress
 from pipeline.settings import IngestSettings
-
-if TYPE_CHECKING:
-    from schemas.document import Document
-    from schemas.record import ExtractionRecord
+from pipeline.work import BatchResult, ErrorRow, FileHash, ParsedDoc, ParseResult, Work, failure, sha256_file
+from pipeline.workers import HeadStart, start_early
 
 T = TypeVar("T")
 # Files that are the pipeline's own outputs, never documents.
 OWN_OUTPUT_SUFFIXES = (".duckdb", ".duckdb.wal", ".wal")
-
-
-@dataclass(frozen=True)
-class Work:
-    """One distinct content to parse or skip: its hash and every path it was found at.
-
-    `stats` holds each path's (size, mtime_ns) as seen before its bytes were hashed: a stored
-    path keeps these, not the file's stats when its rows are loaded, so a file that changed after
-    it was read (a copy still being written when the run began) differs at the next run and is
-    read again. Empty for a Work made elsewhere: its paths are then stat'ed when loaded.
-    """
-
-    sha256: str
-    paths: tuple[str, ...]
-    stats: tuple[tuple[int, int], ...] = ()
-
-
-@dataclass(frozen=True)
-class ErrorRow:
-    """A file that could not be ingested."""
-
-    path: str
-    sha256: str | None
-    error_code: str
-    error_type: str
-    message: str
-    recorded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    def row(self, run_id: str) -> dict[str, Any]:
-        row = {"run_id": run_id, **asdict(self)}
-        row["path"], row["message"] = path_text(self.path), path_text(self.message)
-        return row
 
 
 @dataclass
@@ -82,29 +49,6 @@ class Plan:
     errors: list[ErrorRow]
     # Paths whose stored (doc_id, path) pair has the file's size and mtime: only seen again.
     same: set[str] = field(default_factory=set)
-
-
-@dataclass
-class ParsedDoc:
-    sha256: str
-    paths: tuple[str, ...]
-    rows: R.Rows
-    stats: tuple[tuple[int, int], ...] = ()  # the Work's: see Work.stats
-
-
-# One document's outcome as a parser yields it: its rows, or the errors that stopped it.
-ParseResult = tuple[Work, ParsedDoc | list[ErrorRow]]
-# A file's size, mtime (ns) and SHA-256, as hashed at one moment.
-FileHash = tuple[int, int, str]
-
-
-@dataclass
-class BatchResult:
-    """What parsing a batch produced: rows per document, and failures."""
-
-    docs: list[ParsedDoc]
-    errors: list[ErrorRow]
-    n_works: int = 0
 
 
 @dataclass
@@ -209,13 +153,10 @@ def has_files(paths: Sequence[str | Path], extensions: Iterable[str], exclude: I
     return any(taken for _, taken in walk(paths, extensions, exclude))
 
 
-def sha256_file(path: str | Path) -> str:
-    """SHA-256 of a file's bytes, read in 1 MiB chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+def folder_failure(exc: OSError) -> ErrorRow:
+    """The error row for a folder `discover` could not list (its files were never seen)."""
+    folder = str(exc.filename)
+    return failure(UnreadableFolder(f"{exc.strerror or exc}: {folder}"), folder)
 
 
 def plan(
@@ -277,57 +218,6 @@ def batches(items: Sequence[T], size: int) -> Iterator[list[T]]:
 
 
 # -- parse ------------------------------------------------------------------------------------
-
-
-def extract_file(path: str | Path, max_bytes: int) -> tuple[Document, ExtractionRecord]:
-    """Read one file and extract its record; raises ReadError for bad input, anything else is a bug."""
-    from extractors.extract import extract_record  # spaCy import: only when parsing
-    from extractors.readers import read_document
-
-    doc = read_document(path, max_bytes=max_bytes)
-    return doc, extract_record(doc)
-
-
-def failure(exc: Exception, path: str, sha256: str | None = None) -> ErrorRow:
-    """The error row for a file that failed: its code, class and a message saying what to do."""
-    if isinstance(exc, ReadError):
-        return ErrorRow(path, sha256, exc.code, type(exc).__name__, str(exc))
-    if isinstance(exc, OSError):
-        err = ReadError(f"{exc.strerror or exc}: {path}")
-        return ErrorRow(path, sha256, err.code, type(exc).__name__, str(err))
-    err = ExtractionError(f"{type(exc).__name__}: {exc}")
-    return ErrorRow(path, sha256, err.code, type(exc).__name__, str(err))
-
-
-def folder_failure(exc: OSError) -> ErrorRow:
-    """The error row for a folder `discover` could not list (its files were never seen)."""
-    folder = str(exc.filename)
-    return failure(UnreadableFolder(f"{exc.strerror or exc}: {folder}"), folder)
-
-
-def parse_one(work: Work, max_bytes: int) -> ParsedDoc | list[ErrorRow]:
-    """Read, extract and flatten one document, or the error rows of all its paths (never raises)."""
-    try:
-        doc, record = extract_file(work.paths[0], max_bytes)
-        return ParsedDoc(doc.sha256, work.paths, R.flatten(record, doc), work.stats)
-    except MemoryError:
-        err = MemoryLimit("the parser ran out of memory on this document")
-        return [failure(err, p, work.sha256) for p in work.paths]
-    except Exception as exc:  # one file never stops the batch; bugs become E200 rows
-        return [failure(exc, p, work.sha256) for p in work.paths]
-
-
-def parse_batch(works: Sequence[Work], max_bytes: int) -> BatchResult:
-    """Parse a batch in this process, without limits (see pipeline.workers for the guarded pool)."""
-    docs: list[ParsedDoc] = []
-    errors: list[ErrorRow] = []
-    for work in works:
-        result = parse_one(work, max_bytes)
-        if isinstance(result, ParsedDoc):
-            docs.append(result)
-        else:
-            errors.extend(result)
-    return BatchResult(docs, errors, n_works=len(works))
 
 
 def parsed_batches(results: Iterable[ParseResult], size: int, loader_busy: Callable[[], bool]) -> Iterator[BatchResult]:
@@ -592,8 +482,6 @@ def run_ingest(
 ) -> IngestSummary:
     """The whole ingest without Prefect: the steps of pipeline.flows.ingest_flow, with the documents
     streamed through the parser and loaded in batches as they finish (`parsed_batches`)."""
-    from pipeline.workers import HeadStart, start_early
-
     settings = settings or IngestSettings()
     unreadable: list[OSError] = []
     files, skipped = discover(paths, settings.extensions, exclude=[db_path], unreadable=unreadable)

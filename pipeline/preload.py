@@ -1,8 +1,8 @@
 """Imported once by the worker pool's fork server: pay for spaCy, the readers and the rules before forking.
 
 Everything a worker runs must be imported here: a module first imported in a worker is imported
-again by every worker of every run (pipeline.workers pulls in duckdb and pyarrow: ~70 ms; python-docx
-another ~70 ms at a run's first DOCX). pdfplumber is the exception: only a ruled table PDFium cannot
+again by every worker of every run (pipeline.workers pulls in pyarrow: ~70 ms; python-docx another
+~70 ms at a run's first DOCX). pdfplumber is the exception: only a ruled table PDFium cannot
 read with confidence needs it, and importing it would add ~0.2 s to every run's start.
 
 Importing is not all of it: the first extraction in a process builds the spaCy pipeline, compiles
@@ -30,7 +30,7 @@ from extractors.readers import read_bytes, read_document  # noqa: F401
 from extractors.readers.docx import read_docx  # noqa: F401
 from extractors.readers.html import read_html  # noqa: F401
 from extractors.readers.pdf import read_pdf  # noqa: F401
-from pipeline import rows, workers  # noqa: F401 (workers: the worker's own code, and through it duckdb and pyarrow)
+from pipeline import rows, workers  # noqa: F401 (workers: the worker's own code, and through it pyarrow)
 
 WARM_UP_LETTER = """\
 Ofsted

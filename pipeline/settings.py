@@ -24,6 +24,15 @@ DEFAULT_MEMORY_LIMIT_MB = 2048
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Per-document resource limits, enforced by the worker pool (pipeline/workers.py)."""
+
+    seconds: float = DEFAULT_TIME_LIMIT
+    memory_mb: int = DEFAULT_MEMORY_LIMIT_MB
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True)
 class IngestSettings:
     """What to pick up and how to batch it."""
 
@@ -53,8 +62,6 @@ class IngestSettings:
             raise BadArguments(f"memory limit must be 16..1048576 MB, got {self.memory_limit_mb}")
 
     @property
-    def limits(self):
+    def limits(self) -> Limits:
         """The per-document limits for the worker pool."""
-        from pipeline.workers import Limits
-
         return Limits(seconds=self.time_limit, memory_mb=self.memory_limit_mb, max_bytes=self.max_bytes)

@@ -21,13 +21,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from multiprocessing import spawn
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from extractors.errors import MemoryLimit, ParserCrashed, TimeLimit
-from pipeline.ingest import (
+from pipeline.settings import IngestSettings, Limits
+from pipeline.work import (
     BatchResult,
     ErrorRow,
     FileHash,
@@ -35,10 +35,10 @@ from pipeline.ingest import (
     ParseResult,
     Work,
     failure,
+    parse_batch,
     parse_one,
     sha256_file,
 )
-from pipeline.settings import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT, IngestSettings
 
 _PRELOAD = ["pipeline.preload"]
 # Documents in flight per worker: the one it parses and the next, already in its pipe.
@@ -72,15 +72,6 @@ def start_early(workers: int, has_files: bool) -> None:
     unchanged only after the database opens)."""
     if workers and has_files:
         start_server()
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-document resource limits."""
-
-    seconds: float = DEFAULT_TIME_LIMIT
-    memory_mb: int = DEFAULT_MEMORY_LIMIT_MB
-    max_bytes: int = DEFAULT_MAX_BYTES
 
 
 def _vm_bytes() -> int:
@@ -203,8 +194,6 @@ class InlineParser:
         pass
 
     def parse_batch(self, works: Sequence[Work]) -> BatchResult:
-        from pipeline.ingest import parse_batch
-
         return parse_batch(works, self.limits.max_bytes)
 
     def map(self, works: Iterable[Work]) -> Iterator[ParseResult]:

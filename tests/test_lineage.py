@@ -146,7 +146,8 @@ def test_links_after_a_document_moves_to_another_unit_equal_a_full_recompute(tmp
     and the one it joined (load_batch records both), and area_links equal a full recompute."""
     from dataclasses import replace
 
-    from pipeline.ingest import BatchResult, IngestSummary, Work, load_batch, parse_batch, sha256_file
+    from pipeline.ingest import IngestSummary, load_batch
+    from pipeline.work import BatchResult, Work, parse_batch, sha256_file
 
     db = tmp_path / "moved.duckdb"
     run_ingest([ARCHIVE_DIRS[0]], db)

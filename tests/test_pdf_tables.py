@@ -15,8 +15,12 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from extractors.readers import pdf as pdf_reader
 from extractors.readers.base import Hint
+from extractors.readers.pdf import read_pdf
+from extractors.readers.pdf.lines import _pdfium_lines
+from extractors.readers.pdf.table_edges import _page_edges
+from extractors.readers.pdf.table_finder import _find_tables
+from extractors.readers.pdf.tables import _Plumber, _Unsure
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -53,8 +57,8 @@ def native_tables(data: bytes, index: int) -> list:
     try:
         page = pdf[index]
         textpage = page.get_textpage()
-        text, _, spans, boxes = pdf_reader._pdfium_lines(textpage)
-        return pdf_reader._find_tables(page.raw, boxes, text, spans)
+        text, _, spans, boxes = _pdfium_lines(textpage)
+        return _find_tables(page.raw, boxes, text, spans)
     finally:
         pdf.close()
 
@@ -90,7 +94,7 @@ def test_edges_are_pdfplumbers(name):
     with pdfplumber.open(io.BytesIO(data)) as plumber:
         for index, page in enumerate(plumber.pages):
             pdfium_page = pdf[index]  # kept: the page closes when its object goes
-            _, edges, _ = pdf_reader._page_edges(pdfium_page.raw)
+            _, edges, _ = _page_edges(pdfium_page.raw)
             keys = ("x0", "x1", "top", "bottom", "width", "height")
             reference = [(e["orientation"], tuple(e[k] for k in keys)) for e in page.edges if e["orientation"]]
             assert edges == reference
@@ -121,8 +125,8 @@ def test_wrapped_cell_is_one_cell_of_one_row(monkeypatch):
     def no_plumber(self, index, warnings):
         raise AssertionError("pdfplumber read a page the native finder should read")
 
-    monkeypatch.setattr(pdf_reader._Plumber, "tables", no_plumber)
-    rows = [ln for ln in pdf_reader.read_pdf(data).lines if ln.hint is Hint.TABLE_ROW]
+    monkeypatch.setattr(_Plumber, "tables", no_plumber)
+    rows = [ln for ln in read_pdf(data).lines if ln.hint is Hint.TABLE_ROW]
     assert [ln.text.split("\t") for ln in rows] == [
         ["Ref", "Area for improvement", "Progress"],
         ["LAC1", WRAPPED, "Amber"],
@@ -151,12 +155,12 @@ def test_page_with_a_form_xobject_falls_back_to_pdfplumber(monkeypatch):
         c.line(x, 655, x, 715)
     c.save()
     data = out.getvalue()
-    with pytest.raises(pdf_reader._Unsure):
+    with pytest.raises(_Unsure):
         native_tables(data, 0)
     calls = []
-    original = pdf_reader._Plumber.tables
-    monkeypatch.setattr(pdf_reader._Plumber, "tables", lambda self, *a: calls.append(a) or original(self, *a))
-    rows = [ln.text for ln in pdf_reader.read_pdf(data).lines if ln.hint is Hint.TABLE_ROW]
+    original = _Plumber.tables
+    monkeypatch.setattr(_Plumber, "tables", lambda self, *a: calls.append(a) or original(self, *a))
+    rows = [ln.text for ln in read_pdf(data).lines if ln.hint is Hint.TABLE_ROW]
     assert calls and rows == ["Row 0\tCell 0", "Row 1\tCell 1", "Row 2\tCell 2"]
 
 

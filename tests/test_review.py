@@ -163,7 +163,8 @@ def _comparable(record: dict) -> dict:
 
 
 def test_a_stored_document_gives_back_the_record_it_was_stored_from(archive):
-    from pipeline.ingest import discover, extract_file
+    from pipeline.ingest import discover
+    from pipeline.work import extract_file
 
     files, _ = discover(list(ARCHIVE_DIRS), IngestSettings().extensions)
     for path in files:

@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from pipeline.ingest import ParsedDoc, Work, parse_batch, sha256_file
+from pipeline.work import ParsedDoc, Work, parse_batch, sha256_file
 from pipeline.workers import Limits, WorkerPool
 
 CORPUS = Path(__file__).parent.parent / "corpus"
@@ -155,7 +155,7 @@ if __name__ == "__mp_main__":  # what multiprocessing runs in a child that re-im
     with open(sys.argv[2], "a") as marker:
         marker.write("the worker ran the main script\\n")
 
-from pipeline.ingest import Work, sha256_file
+from pipeline.work import Work, sha256_file
 from pipeline.workers import WorkerPool
 
 if __name__ == "__main__":
@@ -343,7 +343,7 @@ def test_workers_cut_off_by_a_killed_parent_leave_without_a_traceback(tmp_path):
     parent = textwrap.dedent(
         f"""
         import time
-        from pipeline.ingest import Work
+        from pipeline.work import Work
         from pipeline.workers import WorkerPool
         pool = WorkerPool(2)
         pool.send_ahead([Work("a", ({str(big)!r},)), Work("b", ({str(big)!r},))])
