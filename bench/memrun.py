@@ -95,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     sampler = TreeSampler()
     sampler.start()
     started = time.perf_counter()
-    from pipeline.ingest import run_ingest
-    from pipeline.settings import IngestSettings
+    from pipeline.run.ingest import run_ingest
+    from pipeline.run.settings import IngestSettings
 
     imported = time.perf_counter()
     summary = run_ingest(args.paths, args.db, IngestSettings(workers=args.workers))

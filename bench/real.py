@@ -16,7 +16,7 @@ round), so that a slow spell of a shared machine weighs on both alike:
 - pipeline: the parser's per-document work, `read_document` (reader + normaliser) then
   `extract_record`; the reader and the extraction are timed apart.
 Each round (every document once) runs in a fresh process forked from the pipeline's own parser
-server (pipeline.preload: spaCy, the readers and the rules imported, one small letter extracted,
+server (pipeline.run.preload: spaCy, the readers and the rules imported, one small letter extracted,
 objects frozen out of the collector), so every round starts as a parser worker starts: warm
 imports, cold caches. A round in the bench's own process would find spaCy's tokenizer cache and
 lexicon filled by the round before. The floor touches neither.
@@ -169,7 +169,7 @@ def in_fresh_process(target: Any, paths: list[Path], parity: int = 0) -> dict[st
 def run_real(b: Any, folder: Path, n: int | None, repeats: int, empty: Path) -> dict[str, Any]:
     """The real-document measures on the PDFs under `folder` (a sample of `n`): floor, pipeline,
     reader, extraction, ingest with 1 and 2 workers. `b` is bench.run's Bench (fresh databases, ingest)."""
-    from pipeline.workers import start_server
+    from pipeline.run.workers import start_server
 
     b.log(f"real documents: looking for PDFs under {folder}")
     found, skipped = find_pdfs(folder)

@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.db import Database, query
-from pipeline.report import collect, render_pages, write_report
-from pipeline.rows import RECORD_TABLES
+from pipeline.analysis.report import collect, render_pages, write_report
+from pipeline.store.db import Database, query
+from pipeline.store.rows import RECORD_TABLES
 
 # Per table, the columns a copy changes: every doc_id, the documents' names and dates.
 DATE_COLUMNS = ("date", "inspection_start", "inspection_end")

@@ -121,15 +121,15 @@ class Bench:
     # -- pipeline calls ------------------------------------------------------------------------
 
     def ingest(self, paths: list[Path], db: str | None = None, workers: int = 1) -> tuple[float, Any]:
-        from pipeline.ingest import run_ingest
-        from pipeline.settings import IngestSettings
+        from pipeline.run.ingest import run_ingest
+        from pipeline.run.settings import IngestSettings
 
         db = db or self.fresh_db()
         return timed(lambda: run_ingest([str(p) for p in paths], db, IngestSettings(workers=workers)))
 
     def flow(self, paths: list[Path], workers: int = 1) -> tuple[float, Any]:
-        from pipeline.flows import run_flow
-        from pipeline.settings import IngestSettings
+        from pipeline.run.flows import run_flow
+        from pipeline.run.settings import IngestSettings
 
         db = self.fresh_db()
         return timed(lambda: run_flow([str(p) for p in paths], db, IngestSettings(workers=workers)))
@@ -246,8 +246,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         # -- warm-up and the parser pool's first start -----------------------------------------
         b.log("warm-up: imports, parser pool (fork server with spaCy preloaded)")
-        import_s, _ = timed(lambda: __import__("pipeline.workers"))
-        from pipeline.workers import WorkerPool
+        import_s, _ = timed(lambda: __import__("pipeline.run.workers"))
+        from pipeline.run.workers import WorkerPool
 
         cold_pool_s, _ = timed(lambda: WorkerPool(1).close())
         warm_pool_s = median([timed(lambda: WorkerPool(1).close())[0] for _ in range(3)])
@@ -615,7 +615,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.out is None:
         args.out = str(ROOT / "outputs" / ("bench-real.json" if args.real is not None else "bench.json"))
     # A Prefect home of the benchmark's own (kept between runs, so not the first-start cost of a new
-    # home), unless the caller chose one; set before pipeline.flows imports Prefect.
+    # home), unless the caller chose one; set before pipeline.run.flows imports Prefect.
     if not os.environ.get("INSPECTIONS_PREFECT_HOME") and not os.environ.get("PREFECT_HOME"):
         os.environ["INSPECTIONS_PREFECT_HOME"] = str(ROOT / "outputs" / "bench-prefect-home")
     result = run(args) if args.real is None else run_real_mode(args)

@@ -182,7 +182,7 @@ def load_classifier(path: Path = MODEL_DIR) -> Classifier:
 @lru_cache(maxsize=1)
 def classifier() -> Classifier:
     """The shipped model, loaded on first use and kept for the process (~0.1 s, once; the parser
-    pool's fork server loads it before forking: pipeline/preload.py)."""
+    pool's fork server loads it before forking: pipeline/run/preload.py)."""
     return load_classifier()
 
 

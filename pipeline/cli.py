@@ -22,7 +22,7 @@ from rich.table import Table
 
 from extractors.paths import path_text
 from pipeline.errors import BadArguments, BadQuery, OutputNotWritten, PipelineError, QueryRefused, os_reason
-from pipeline.settings import (
+from pipeline.run.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_DB,
     DEFAULT_EXTENSIONS,
@@ -89,7 +89,7 @@ ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings 
 
 def _resolve(config_path: Path | None, paths: list[Path] | None, db: Path | None, **cli):
     """Paths, database and IngestSettings from flags, then the config file, then the defaults."""
-    from pipeline.config import load_config
+    from pipeline.run.config import load_config
 
     cfg = load_config(config_path).ingest
     chosen_paths = [str(p) for p in paths] if paths else cfg.paths
@@ -144,7 +144,7 @@ def ingest(
 
     Each document is parsed in a worker process under a time limit and a memory ceiling; a file
     that breaks either becomes an error row and the run goes on. Settings can come from a TOML
-    file (--config, see pipeline/config.py); flags win over it.
+    file (--config, see pipeline/run/config.py); flags win over it.
 
     Example: inspections ingest corpus --db outputs/inspections.duckdb
     """
@@ -159,11 +159,11 @@ def ingest(
         if no_prefect:
             if dask_address or dask_workers:
                 raise BadArguments("--dask-address/--dask-workers run through Prefect; drop --no-prefect")
-            from pipeline.ingest import run_ingest
+            from pipeline.run.ingest import run_ingest
 
             summary = run_ingest(chosen, db_path, settings, show_progress=show)
         else:
-            from pipeline.prefect_env import start_temporary_server
+            from pipeline.run.prefect_env import start_temporary_server
             from pipeline.signals import held
 
             local = not (dask_address or dask_workers)
@@ -174,7 +174,7 @@ def ingest(
                 server = start_temporary_server() if local else None
                 if local:
                     _start_parsers_early(chosen, db_path, settings)
-                from pipeline.flows import run_flow
+                from pipeline.run.flows import run_flow
 
                 summary = run_flow(
                     chosen, str(db_path), settings, show_progress=show, dask_address=dask_address,
@@ -215,8 +215,8 @@ def _stop_on_sigterm() -> None:
 def _start_parsers_early(paths: list[str], db_path: Path, settings: IngestSettings) -> None:
     """Start the parser fork server before Prefect when there is anything to parse: it imports spaCy
     (~1-2 s of CPU) on the other core while Prefect starts, instead of after the run is planned."""
-    from pipeline.ingest import has_files
-    from pipeline.workers import start_early
+    from pipeline.run.ingest import has_files
+    from pipeline.run.workers import start_early
 
     if settings.workers:  # the flow walks the paths again: this walk stops at the first file to ingest
         start_early(settings.workers, has_files(paths, settings.extensions, exclude=[db_path]))
@@ -242,7 +242,7 @@ def schedule(
 
     Example: inspections schedule /data/letters --cron "0 2 * * *" --db outputs/inspections.duckdb
     """
-    from pipeline.config import load_config
+    from pipeline.run.config import load_config
 
     try:
         cfg = load_config(config)
@@ -250,7 +250,7 @@ def schedule(
         cron_expr = cron or cfg.schedule.cron
         if not cron_expr:
             raise BadArguments('give --cron "0 2 * * *" or [schedule] cron in --config')
-        from pipeline.flows import deployment, serve
+        from pipeline.run.flows import deployment, serve
 
         dep = deployment(chosen, str(db_path), settings, cron=cron_expr, name=name or cfg.schedule.name)
     except PipelineError as exc:
@@ -332,8 +332,8 @@ def extract(
 
     Example: inspections extract corpus/000_c9dc9a16fd74069d.txt --format json --out outputs/json
     """
-    from pipeline.ingest import discover, folder_failure
-    from pipeline.work import extract_file, failure
+    from pipeline.run.ingest import discover, folder_failure
+    from pipeline.run.work import extract_file, failure
 
     unreadable: list[OSError] = []
     try:
@@ -404,7 +404,7 @@ def review(
 
     Example: inspections review --db outputs/inspections.duckdb corpus/000_c9dc9a16fd74069d.txt --out outputs/review
     """
-    from pipeline import review as R
+    from pipeline.analysis import review as R
 
     started = time.perf_counter()
     failed = 0
@@ -437,9 +437,9 @@ def review(
 
 def _review_files(docs: list[str], root: Path | None, ext: list[str] | None) -> tuple[list, int]:
     """Read and extract each file (folders searched); failures are reported and skipped, as in `extract`."""
-    from pipeline import review as R
-    from pipeline.ingest import discover, folder_failure
-    from pipeline.work import extract_file, failure
+    from pipeline.analysis import review as R
+    from pipeline.run.ingest import discover, folder_failure
+    from pipeline.run.work import extract_file, failure
 
     settings = _settings(ext)
     sources, failed = [], 0
@@ -481,9 +481,9 @@ def evaluate_cmd(
 
     Example: inspections eval corpus/genres --gold tests/gold/genres
     """
-    from pipeline.evaluate import document_keys, evaluate, format_report, load_gold
-    from pipeline.ingest import discover
-    from pipeline.work import extract_file, failure
+    from pipeline.evaluation.evaluate import document_keys, evaluate, format_report, load_gold
+    from pipeline.run.ingest import discover
+    from pipeline.run.work import extract_file, failure
 
     try:
         gold_records = load_gold(gold)
@@ -528,8 +528,8 @@ def _print_result(result, fmt: QueryFormat | None) -> None:
 
 
 def _named_queries_result():
-    from pipeline.db import QueryResult
-    from pipeline.queries import catalogue
+    from pipeline.analysis.queries import catalogue
+    from pipeline.store.db import QueryResult
 
     rows = [(q.name, q.description, "; ".join(p.describe() for p in q.params)) for q in catalogue().values()]
     return QueryResult(["name", "description", "parameters"], rows)
@@ -552,13 +552,13 @@ def query(
 ) -> None:
     """Run a named query or one read-only SQL statement against the database and print the result.
 
-    Named queries live in pipeline/sql/queries/*.sql; their parameters are bound by DuckDB, never
+    Named queries live in pipeline/analysis/sql/queries/*.sql; their parameters are bound by DuckDB, never
     pasted into the SQL. The database is opened read-only and anything but a query is refused.
 
     List them with --list. Example: inspections query recurring_themes --param min_documents=3
     """
-    from pipeline.db import query as run_query
-    from pipeline.queries import catalogue, is_name, parse_assignments
+    from pipeline.analysis.queries import catalogue, is_name, parse_assignments
+    from pipeline.store.db import query as run_query
 
     try:
         if list_queries:
@@ -598,8 +598,8 @@ def export(
 
     Example: inspections export --format parquet --out outputs/export
     """
-    from pipeline.exports import ExportFormat
-    from pipeline.exports import export as run_export
+    from pipeline.analysis.exports import ExportFormat
+    from pipeline.analysis.exports import export as run_export
 
     try:
         done = run_export(db, out, ExportFormat(format.value))
@@ -640,7 +640,7 @@ def report(
 
     Example: inspections report --db outputs/inspections.duckdb --out outputs/report.html
     """
-    from pipeline.report import write_report
+    from pipeline.analysis.report import write_report
 
     started = time.perf_counter()
     try:

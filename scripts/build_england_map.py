@@ -4,7 +4,7 @@ Input: the ONS local authority district boundaries of December 2023 (`lad23_boun
 default ../shared/real/reference/, generalised, 361 districts of the UK; Office for National
 Statistics, Open Government Licence) and the local-authority table (extractors/rules/local_authorities.json).
 
-Outputs (both committed, in pipeline/reference/):
+Outputs (both committed, in pipeline/store/reference/):
 
 1. `lad23_utla.csv`: every English district -> the upper-tier authority that runs its children's
    services. la_lookup.csv has one row per upper-tier authority (its `ltla23nm` is the authority
@@ -54,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 from extractors.rules import RULES_DIR, load_la_table  # noqa: E402
 
 DEFAULT_INPUT = ROOT.parent / "shared" / "real" / "reference" / "lad23_boundaries.geojson"
-OUT_DIR = ROOT / "pipeline" / "reference"
+OUT_DIR = ROOT / "pipeline" / "store" / "reference"
 ROLLUP = OUT_DIR / "lad23_utla.csv"
 MAP = OUT_DIR / "england_utla_map.json"
 SOURCE = (
@@ -442,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
         "source": SOURCE,
         "input_sha256": hashlib.sha256(raw).hexdigest(),
         "built_by": f"scripts/build_england_map.py --tolerance {args.tolerance}",
-        "rollup": "pipeline/reference/lad23_utla.csv",
+        "rollup": "pipeline/store/reference/lad23_utla.csv",
         "viewbox": viewbox,
         "areas": {code: {"name": authorities[code], "d": d} for code, d in paths.items()},
         "borders": border_path,

@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractors.judgements import subject_key  # noqa: E402
-from pipeline.ingest import discover  # noqa: E402
-from pipeline.settings import DEFAULT_MAX_BYTES  # noqa: E402
-from pipeline.work import extract_file  # noqa: E402
+from pipeline.run.ingest import discover  # noqa: E402
+from pipeline.run.settings import DEFAULT_MAX_BYTES  # noqa: E402
+from pipeline.run.work import extract_file  # noqa: E402
 from schemas.document import BlockKind, Document  # noqa: E402
 
 DEFAULT_ARCHIVE = ROOT.parent / "shared" / "real"

@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.report import write_report  # noqa: E402
-from pipeline.report_html import slug  # noqa: E402
+from pipeline.analysis.report import write_report  # noqa: E402
+from pipeline.analysis.report_html import slug  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

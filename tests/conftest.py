@@ -73,7 +73,7 @@ _PREFECT_HOME: str | None = None
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Give Prefect a throw-away home before anything imports it (pipeline.prefect_env reads this)."""
+    """Give Prefect a throw-away home before anything imports it (pipeline.run.prefect_env reads this)."""
     global _PREFECT_HOME
     _PREFECT_HOME = tempfile.mkdtemp(prefix="inspections-prefect-")
     os.environ["INSPECTIONS_PREFECT_HOME"] = _PREFECT_HOME
@@ -117,7 +117,7 @@ def real_db(tmp_path_factory) -> Path:
 
     if not REAL.is_dir():
         pytest.skip(needs_real.kwargs["reason"])
-    from pipeline.ingest import run_ingest
+    from pipeline.run.ingest import run_ingest
 
     db = tmp_path_factory.mktemp("real-archive") / "real.duckdb"
     run_ingest([REAL], db)

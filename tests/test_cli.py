@@ -133,9 +133,9 @@ def test_the_ingest_command_runs_the_flow_in_a_real_process_and_exits_quietly(le
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "nanobind" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-2000:]
     assert "Still processing items" not in proc.stderr, proc.stderr[-2000:]
-    # The temporary Prefect server the command started (pipeline.prefect_env.TemporaryServer) is gone.
+    # The temporary Prefect server the command started (pipeline.run.prefect_env.TemporaryServer) is gone.
     assert prefect_servers() <= before
-    from pipeline.db import query
+    from pipeline.store.db import query
 
     assert query(tmp_path / "x.duckdb", "SELECT count(*) FROM documents").rows == [(2,)]
 

@@ -1,4 +1,5 @@
-"""docs/contract.md is generated from the record's pydantic models (pipeline/contract.py) and must match them."""
+"""docs/contract.md is generated from the record's pydantic models (pipeline/evaluation/contract.py) and must
+match them."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import re
 
 from typer.testing import CliRunner
 
-from pipeline import contract as C
-from pipeline import evaluate as E
 from pipeline.cli import app
+from pipeline.evaluation import contract as C
+from pipeline.evaluation import evaluate as E
 from schemas.record import ExtractionRecord
 from tests.real import REAL
 
@@ -17,7 +18,9 @@ FORMAT = REAL.parent / "gold" / "FORMAT.md"
 
 
 def test_the_contract_document_is_up_to_date():
-    assert C.DOC.read_text(encoding="utf-8") == C.render(), "docs/contract.md is stale: run python -m pipeline.contract"
+    assert C.DOC.read_text(encoding="utf-8") == C.render(), (
+        "docs/contract.md is stale: run python -m pipeline.evaluation.contract"
+    )
 
 
 def test_every_key_of_the_models_has_a_meaning_and_a_row():

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.db import query
-from pipeline.ingest import run_ingest
-from pipeline.settings import IngestSettings
+from pipeline.run.ingest import run_ingest
+from pipeline.run.settings import IngestSettings
+from pipeline.store.db import query
 
 ROOT = Path(__file__).parent.parent
 TABLES = {

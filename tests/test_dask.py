@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from pipeline.db import query
-from pipeline.ingest import run_ingest
-from pipeline.settings import IngestSettings
+from pipeline.run.ingest import run_ingest
+from pipeline.run.settings import IngestSettings
+from pipeline.store.db import query
 
 CORPUS = Path(__file__).parent.parent / "corpus"
 TABLES = {
@@ -25,7 +25,7 @@ def _snapshot(db: Path) -> dict[str, list]:
 
 
 def test_dask_local_cluster_matches_single_process(tmp_path):
-    from pipeline.flows import run_flow
+    from pipeline.run.flows import run_flow
 
     folder = tmp_path / "letters"
     folder.mkdir()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import evaluate, format_report, load_gold
+from pipeline.evaluation.evaluate import evaluate, format_report, load_gold
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.db import query
-from pipeline.ingest import run_ingest
-from pipeline.settings import IngestSettings
+from pipeline.run.ingest import run_ingest
+from pipeline.run.settings import IngestSettings
+from pipeline.store.db import query
 from tests import golden_util as g
 from tests.hostile.generate import MAX_BYTES, generate
 

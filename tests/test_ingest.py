@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import ingest, workers
-from pipeline.db import query
 from pipeline.errors import BadArguments
-from pipeline.ingest import discover, has_files, run_ingest
-from pipeline.settings import DEFAULT_EXTENSIONS, IngestSettings
+from pipeline.run import ingest, workers
+from pipeline.run.ingest import discover, has_files, run_ingest
+from pipeline.run.settings import DEFAULT_EXTENSIONS, IngestSettings
+from pipeline.store.db import query
 
 DATA_TABLES = ("documents", "document_texts", "document_paths", "areas_for_improvement", "evidence", "judgements",
                "recommendations")  # fmt: skip
@@ -106,7 +106,7 @@ def test_second_ingest_of_the_same_folder_changes_nothing(letters, db_path):
 
 @pytest.mark.parametrize("workers", [0, 2])
 def test_unchanged_documents_are_not_parsed_again(letters, db_path, monkeypatch, workers):
-    from pipeline import workers as W
+    from pipeline.run import workers as W
 
     run_ingest([letters], db_path, IngestSettings(workers=workers))
 
@@ -271,8 +271,8 @@ def test_the_prefect_flow_ingests_and_reruns_idempotently(letters, db_path, monk
     """The one test that starts Prefect (a temporary server; ~10-20 s on a fresh PREFECT_HOME).
 
     Each parse task takes TASK_LOADS batches' worth of documents off one stream through the pool."""
-    from pipeline import flows
-    from pipeline.flows import run_flow
+    from pipeline.run import flows
+    from pipeline.run.flows import run_flow
 
     (letters / "x.pdf").write_bytes(b"%PDF-1.4 garbage")
     monkeypatch.setattr(flows, "TASK_LOADS", 2)
@@ -289,7 +289,7 @@ def test_the_prefect_flow_ingests_and_reruns_idempotently(letters, db_path, monk
     summary = run_flow([str(letters)], str(db_path), IngestSettings(batch_size=1, workers=1))
     assert (summary.n_new, summary.n_failed) == (2, 1)
     assert windows == [2, 1]  # two parse tasks for three documents
-    # The run used this process's own temporary server (pipeline.prefect_env.TemporaryServer).
+    # The run used this process's own temporary server (pipeline.run.prefect_env.TemporaryServer).
     assert flows._SERVER is not None and flows._SERVER.answered
     before = snapshot(db_path)
     again = run_flow([str(letters)], str(db_path), IngestSettings(batch_size=1, workers=1))
@@ -318,7 +318,7 @@ def test_unchanged_archive_rerun_reads_no_file(letters, db_path, monkeypatch):
 
 
 def test_a_killed_run_is_marked_interrupted_by_the_next(letters, db_path):
-    from pipeline.db import Database
+    from pipeline.store.db import Database
 
     with Database.open(db_path) as db:
         db.start_run("killed-run", [str(letters)], "0.1.0")  # as if the process died here
@@ -358,7 +358,7 @@ def test_a_load_that_finds_the_database_busy_is_retried_and_other_errors_are_not
 def test_a_folder_that_cannot_be_listed_is_an_error_row_not_a_silent_gap(letters, db_path, unlistable, runner):
     """os.walk passes over an unreadable folder in silence: its letters would be missing from the
     archive with no trace. It becomes an E109 row naming the folder, and the rest is ingested."""
-    from pipeline.flows import run_flow
+    from pipeline.run.flows import run_flow
 
     locked = letters / "locked"
     locked.mkdir()

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from pipeline.db import Database, query
-from pipeline.ingest import run_ingest
-from pipeline.lineage import METHOD, Area, jaccard, link_areas, tokens
+from pipeline.run.ingest import run_ingest
+from pipeline.store.db import Database, query
+from pipeline.store.lineage import METHOD, Area, jaccard, link_areas, tokens
 from tests.fixtures.archive import ARCHIVE_DIRS, build_archive
 
 
@@ -146,8 +146,8 @@ def test_links_after_a_document_moves_to_another_unit_equal_a_full_recompute(tmp
     and the one it joined (load_batch records both), and area_links equal a full recompute."""
     from dataclasses import replace
 
-    from pipeline.ingest import IngestSummary, load_batch
-    from pipeline.work import BatchResult, Work, parse_batch, sha256_file
+    from pipeline.run.ingest import IngestSummary, load_batch
+    from pipeline.run.work import BatchResult, Work, parse_batch, sha256_file
 
     db = tmp_path / "moved.duckdb"
     run_ingest([ARCHIVE_DIRS[0]], db)

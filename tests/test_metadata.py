@@ -32,7 +32,7 @@ from extractors.rules import (
     metadata_rules,
     name_tokens,
 )
-from pipeline import rows as R
+from pipeline.store import rows as R
 
 RULES = metadata_rules()
 

@@ -56,7 +56,7 @@ def test_seven_classes_in_the_framework_order_with_theme_ids_apart_from_the_sche
     )  # fmt: skip
     ids = {c.theme for c in framework_classes()}
     assert ids == {"outcome_1", "outcome_2", "outcome_3", "outcome_4", "enabler_1", "enabler_2", "enabler_3"}
-    # old databases keep a key without the scheme (pipeline/sql/schema/014): the ids must never coincide
+    # old databases keep a key without the scheme (pipeline/store/sql/schema/014): the ids must never coincide
     assert not ids & {t.id for t in theme_lexicon().themes}
 
 
@@ -333,8 +333,8 @@ def test_the_committed_training_data_is_what_the_script_collects_from_the_archiv
 def test_the_stored_rows_carry_the_scheme(tmp_path):
     from extractors.extract import extract_record
     from extractors.readers import read_bytes
-    from pipeline.db import Database, query
-    from pipeline.rows import flatten
+    from pipeline.store.db import Database, query
+    from pipeline.store.rows import flatten
 
     text = (
         "Ofsted\n\nInspection of Example Borough Council children's services\n\n"
@@ -362,7 +362,7 @@ def test_the_stored_rows_carry_the_scheme(tmp_path):
 def test_a_database_made_before_the_scheme_gets_the_column(tmp_path):
     import duckdb
 
-    from pipeline.db import Database, query
+    from pipeline.store.db import Database, query
 
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import queries as Q
-from pipeline import reference
-from pipeline.db import Database, query
+from pipeline.analysis import queries as Q
+from pipeline.store import reference
+from pipeline.store.db import Database, query
 from tests.real import REAL, needs_real
 
 CATALOGUE = Q.catalogue()
@@ -73,7 +73,7 @@ def test_predecessors_count_for_their_one_successor_and_two_successors_keep_thei
 
 
 def test_a_changed_la_table_is_loaded_again(tmp_path, monkeypatch):
-    from pipeline import db as D
+    from pipeline.store import db as D
 
     path = tmp_path / "la.duckdb"
     Database.open(path).close()

@@ -1,5 +1,5 @@
-"""The report's map: the district -> council roll-up (pipeline/reference/lad23_utla.csv) checked against the
-ONS boundaries, and the map data (pipeline/reference/england_utla_map.json) as scripts/build_england_map.py
+"""The report's map: the district -> council roll-up (pipeline/store/reference/lad23_utla.csv) checked against the
+ONS boundaries, and the map data (pipeline/store/reference/england_utla_map.json) as scripts/build_england_map.py
 builds it. Tests that read the boundaries skip where ../shared/real is absent."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import reference
+from pipeline.store import reference
 from tests.real import REAL, needs_real
 
 ROOT = Path(__file__).resolve().parent.parent

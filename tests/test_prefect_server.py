@@ -1,4 +1,4 @@
-"""The CLI's early Prefect server (pipeline.prefect_env.TemporaryServer): it answers, it stops, it
+"""The CLI's early Prefect server (pipeline.run.prefect_env.TemporaryServer): it answers, it stops, it
 never outlives the process that started it, and a server that cannot start leaves the flow to
 Prefect's own."""
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import prefect_env
-from pipeline.prefect_env import TemporaryServer
+from pipeline.run import prefect_env
+from pipeline.run.prefect_env import TemporaryServer
 from tests.procs import alive, children, cmdline
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc; the parent-death signal is Linux's")
@@ -75,7 +75,7 @@ def test_the_server_dies_with_a_killed_parent(tmp_path):
         f"""
         import os, signal, sys
         sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
-        from pipeline.prefect_env import TemporaryServer
+        from pipeline.run.prefect_env import TemporaryServer
         server = TemporaryServer()
         assert server.url(timeout=60)
         print(server.process.pid, flush=True)
@@ -94,7 +94,7 @@ def test_the_flow_runs_against_the_server_it_is_given(letters, db_path, tmp_path
     """run_flow(api_url=...) records its flow run on that server, not on one Prefect starts itself.
 
     The server gets a home (and database) of its own, which no other server of the session writes."""
-    from pipeline.flows import run_flow
+    from pipeline.run.flows import run_flow
 
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect-home"))
     server = TemporaryServer()
@@ -167,7 +167,7 @@ def test_interrupting_the_cli_while_the_server_starts_leaves_nothing(letters, tm
 def test_prefect_exit_drain_notices_are_dropped_and_other_warnings_kept():
     import logging
 
-    import pipeline.flows  # noqa: F401 - installs the filter after Prefect's logging is set up
+    import pipeline.run.flows  # noqa: F401 - installs the filter after Prefect's logging is set up
 
     class Keep(logging.Handler):
         def __init__(self) -> None:
@@ -231,7 +231,7 @@ def test_prefect_client_telemetry_is_off_too(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in CI_ENV_VARS and k != "DO_NOT_TRACK"}
     env["INSPECTIONS_PREFECT_HOME"] = str(tmp_path / "home")
     check = "from prefect._internal.analytics.enabled import is_telemetry_enabled; print(is_telemetry_enabled())"
-    script = f"from pipeline.prefect_env import configure_prefect; configure_prefect(); {check}"
+    script = f"from pipeline.run.prefect_env import configure_prefect; configure_prefect(); {check}"
     got = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert got.stdout.strip() == "False", got.stderr[-2000:]
     # Without it the client would report usage: the setting is what turns it off.

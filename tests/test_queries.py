@@ -12,11 +12,11 @@ import duckdb  # only to read the exported files back, as a user would
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import queries as Q
+from pipeline.analysis import queries as Q
+from pipeline.analysis.exports import ExportFormat, export, target_path
 from pipeline.cli import app
-from pipeline.db import query, relations
 from pipeline.errors import BadArguments
-from pipeline.exports import ExportFormat, export, target_path
+from pipeline.store.db import query, relations
 from tests.fixtures.archive import build_archive
 
 runner = CliRunner()

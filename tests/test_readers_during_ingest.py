@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.db import Database, publish_snapshot, query, snapshot_path
-from pipeline.ingest import run_ingest
-from pipeline.settings import IngestSettings
+from pipeline.run.ingest import run_ingest
+from pipeline.run.settings import IngestSettings
+from pipeline.store.db import Database, publish_snapshot, query, snapshot_path
 
 ROOT = Path(__file__).parent.parent
 CORPUS = ROOT / "corpus"
 # A writer that holds the database with half a run written, until it is killed.
 HOLD_WRITER = """
 import sys, time
-from pipeline.db import Database
+from pipeline.store.db import Database
 db = Database.open(sys.argv[1])
 db._execute("BEGIN TRANSACTION")
 db.start_run("nightly", ["x"], "test")
@@ -87,7 +87,7 @@ def test_the_snapshot_is_republished_only_when_a_run_changed_the_data(tmp_path):
     """An unchanged rerun changes only bookkeeping (its row in `runs`, last-seen marks): it leaves
     the snapshot as it is. New data, a missing snapshot, a killed or failed run's loads or a new
     schema publish it again."""
-    from pipeline.db import SCHEMA_STATE
+    from pipeline.store.db import SCHEMA_STATE
 
     folder = tmp_path / "letters"
     folder.mkdir()
@@ -128,8 +128,8 @@ def test_a_snapshot_that_cannot_be_published_is_removed_and_the_next_run_publish
     not take an older state for the last run's), and the next run, an unchanged rerun, publishes."""
     import errno
 
-    from pipeline import db as dbmod
     from pipeline.errors import SnapshotNotPublished
+    from pipeline.store import db as dbmod
 
     db = tmp_path / "x.duckdb"
     run_ingest([letters], db, IngestSettings(workers=0))

@@ -460,7 +460,7 @@ def test_real_not_found_page_is_an_error_through_extract(tmp_path):
 @needs_real
 def test_real_not_found_page_is_an_error_row_through_ingest(tmp_path):
     from pipeline.cli import app
-    from pipeline.db import query
+    from pipeline.store.db import query
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -488,9 +488,9 @@ def test_real_not_found_page_is_an_error_row_through_ingest(tmp_path):
 
 
 def test_a_batch_with_bad_pages_loses_nothing_good(tmp_path):
-    from pipeline.db import query
-    from pipeline.ingest import run_ingest
-    from pipeline.settings import IngestSettings
+    from pipeline.run.ingest import run_ingest
+    from pipeline.run.settings import IngestSettings
+    from pipeline.store.db import query
     from tests import golden_util as g
 
     folder = tmp_path / "archive"
@@ -528,8 +528,8 @@ def test_a_batch_with_bad_pages_loses_nothing_good(tmp_path):
 
 
 def test_default_extensions_pick_up_html(tmp_path):
-    from pipeline.ingest import discover
-    from pipeline.settings import DEFAULT_EXTENSIONS
+    from pipeline.run.ingest import discover
+    from pipeline.run.settings import DEFAULT_EXTENSIONS
 
     for name in ("a.html", "b.HTM", "c.pdf", "d.json"):
         (tmp_path / name).write_text("x")

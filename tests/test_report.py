@@ -16,12 +16,12 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from typer.testing import CliRunner
 
-from pipeline import queries as Q
+from pipeline.analysis import queries as Q
+from pipeline.analysis.report import ReportData, build, collect, render_html, render_pages
+from pipeline.analysis.report_html import RANK_KEYS, slug
+from pipeline.analysis.review import page_name
 from pipeline.cli import app
-from pipeline.db import query
-from pipeline.report import ReportData, build, collect, render_html, render_pages
-from pipeline.report_html import RANK_KEYS, slug
-from pipeline.review import page_name
+from pipeline.store.db import query
 from tests.fixtures.archive import build_archive
 
 runner = CliRunner()
@@ -122,7 +122,7 @@ def test_document_text_is_escaped():
 
 
 def test_empty_database_renders_without_rows(tmp_path):
-    from pipeline.db import Database
+    from pipeline.store.db import Database
 
     db = tmp_path / "empty.duckdb"
     Database.open(db).close()
@@ -132,8 +132,8 @@ def test_empty_database_renders_without_rows(tmp_path):
 
 
 def test_a_database_without_the_views_says_how_to_create_them(archive, tmp_path):
-    from pipeline.db import Database
     from pipeline.errors import DataError
+    from pipeline.store.db import Database
 
     old = tmp_path / "old.duckdb"
     shutil.copy(archive, old)

@@ -1,4 +1,4 @@
-"""Review pages (pipeline/review.py, inspections review): items located in the stored text, the record
+"""Review pages (pipeline/analysis/review.py, inspections review): items located in the stored text, the record
 rebuilt from the database, the page's safety, its links from the report and the queries; then, in
 headless Chromium on real Ofsted documents, every highlight read back from the DOM, the side list's
 jumps, and a scripted correction saved, reloaded and scored by `inspections eval`."""
@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import review as R
+from pipeline.analysis import review as R
 from pipeline.cli import app
 from pipeline.errors import BadArguments
-from pipeline.ingest import run_ingest
-from pipeline.settings import IngestSettings
+from pipeline.run.ingest import run_ingest
+from pipeline.run.settings import IngestSettings
 from schemas.document import Block, BlockKind, Document, Format
 from tests.fixtures.archive import ARCHIVE_DIRS, build_archive
 from tests.real import GOLD, REAL, needs_real
@@ -45,7 +45,7 @@ def _doc(text: str, blocks: list[tuple[int | None, int, int]], fmt: Format = For
 
 
 def test_page_runs_follow_the_blocks_and_partition_the_text():
-    from pipeline.rows import page_runs
+    from pipeline.store.rows import page_runs
 
     text = "aaaa\nbbbb\ncccc\nnote\ndddd"
     doc = _doc(text, [(1, 0, 4), (1, 5, 9), (2, 10, 14), (3, 15, 19), (2, 20, 24)])
@@ -94,7 +94,7 @@ def test_items_take_the_database_numbering_and_an_overall_judgement_in_prose_its
     }  # fmt: skip
     items = {i["id"]: i for i in R.review_items(record, text)}
     assert list(items) == ["a1", "a1e1", "r1", "j1", "o", "m-doc_type", "m-title"]
-    assert items["a1e1"]["parent"] == "a1" and items["o"]["aliases"] == ["j2"]  # pipeline/rows.py numbers it 2
+    assert items["a1e1"]["parent"] == "a1" and items["o"]["aliases"] == ["j2"]  # pipeline/store/rows.py numbers it 2
     assert all(items[k]["shown"] for k in ("a1", "a1e1", "r1", "j1", "o"))
     assert not items["m-title"]["shown"] and "no provenance" in items["m-title"]["why"]
     record["overall_judgement"]["provenance"] = p(0, 27)  # taken from the listed judgement: no row of its own
@@ -109,7 +109,7 @@ def test_items_take_the_database_numbering_and_an_overall_judgement_in_prose_its
 
 
 def test_page_name_and_the_sql_macro_agree(tmp_path):
-    from pipeline.db import Database, query
+    from pipeline.store.db import Database, query
 
     names = [
         "children's services focused visit - 21 august 2025.pdf", "000_c9dc9a16fd74069d.txt", "a.b.c.PDF",
@@ -163,8 +163,8 @@ def _comparable(record: dict) -> dict:
 
 
 def test_a_stored_document_gives_back_the_record_it_was_stored_from(archive):
-    from pipeline.ingest import discover
-    from pipeline.work import extract_file
+    from pipeline.run.ingest import discover
+    from pipeline.run.work import extract_file
 
     files, _ = discover(list(ARCHIVE_DIRS), IngestSettings().extensions)
     for path in files:
@@ -176,7 +176,7 @@ def test_a_stored_document_gives_back_the_record_it_was_stored_from(archive):
 
 
 def test_stored_documents_are_found_by_path_folder_name_or_doc_id(archive):
-    from pipeline.db import query
+    from pipeline.store.db import query
 
     rows = query(archive, "SELECT d.doc_id, d.name, p.path FROM documents d JOIN document_paths p USING (doc_id)").rows
     doc_id, name, path = rows[0]
@@ -223,7 +223,7 @@ def _page_ids(page: Path) -> set[str]:
 
 
 def test_the_report_links_every_source_to_its_item_in_a_review_page(archive, tmp_path):
-    from pipeline.report import build
+    from pipeline.analysis.report import build
 
     out = build(archive, tmp_path / "r" / "report.html")
     text = out.read_text(encoding="utf-8")
@@ -242,8 +242,8 @@ def test_the_report_links_every_source_to_its_item_in_a_review_page(archive, tmp
 
 
 def test_item_queries_name_each_item_s_review_page(archive):
-    from pipeline.db import query
-    from pipeline.queries import catalogue
+    from pipeline.analysis.queries import catalogue
+    from pipeline.store.db import query
 
     q = catalogue()["provider_judgements"]
     result = query(archive, q.sql, q.bind({})).as_dicts()
@@ -547,7 +547,7 @@ def test_a_40_page_report_builds_in_well_under_a_second_and_edits_do_not_redraw_
 
 
 def test_a_database_stored_before_page_starts_shows_one_text_and_says_why(archive, tmp_path):
-    from pipeline.db import Database
+    from pipeline.store.db import Database
 
     old = tmp_path / "old.duckdb"
     shutil.copy(archive, old)

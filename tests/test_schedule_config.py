@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import _resolve, app
-from pipeline.config import load_config
 from pipeline.errors import BadArguments
+from pipeline.run.config import load_config
 
 runner = CliRunner()
 CONFIG = """
@@ -85,7 +85,7 @@ def test_ad_hoc_flow_runs_skip_heartbeats_and_leave_the_setting_as_it_was(monkey
     run_flow turns heartbeats off for its run only (served deployments keep them)."""
     from prefect.settings import get_current_settings
 
-    from pipeline import flows
+    from pipeline.run import flows
 
     seen = {}
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.db import query
-from pipeline.ingest import failure_reason
-from pipeline.prefect_env import TemporaryServer
+from pipeline.run.ingest import failure_reason
+from pipeline.run.prefect_env import TemporaryServer
+from pipeline.store.db import query
 from tests.procs import alive, children
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")

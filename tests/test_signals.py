@@ -26,7 +26,7 @@ def profile(frame, event, arg):
         signal.raise_signal(signal.SIGINT)
 sys.setprofile(profile)
 try:
-    import pipeline.db
+    import pipeline.store.db
 except KeyboardInterrupt:
     sys.setprofile(None)
     print("interrupted after the import; signal raised inside it:", fired)

@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 
-from pipeline import rows as R
-from pipeline.db import TABLES, Database, query
 from pipeline.errors import BadQuery, DatabaseLocked, DataError, QueryRefused
+from pipeline.store import rows as R
+from pipeline.store.db import TABLES, Database, query
 from schemas.document import Block, BlockKind, Document, Format
 from schemas.record import (
     AreaForImprovement,
@@ -88,7 +88,7 @@ def test_schema_applies_twice_and_creates_every_table(db_path):
 
 
 def test_an_unchanged_schema_is_not_applied_again_on_open(db_path):
-    from pipeline.db import SCHEMA_STATE, relations
+    from pipeline.store.db import SCHEMA_STATE, relations
 
     with Database.open(db_path) as db:  # a new file: applied, digest recorded
         assert db.ensure_schema() is False
@@ -248,8 +248,8 @@ def test_a_second_writer_gets_a_clear_lock_error(db_path):
 def test_a_damaged_database_file_is_named_with_its_snapshot_and_left_as_it_was(db_path, damage):
     """A file DuckDB cannot read is E323, not a bare DuckDB error; the message names the snapshot
     (the last completed run's copy) when there is one, and the file is not touched."""
-    from pipeline.db import snapshot_path
     from pipeline.errors import DamagedDatabase
+    from pipeline.store.db import snapshot_path
 
     Database.open(db_path).close()
     good = db_path.read_bytes()
@@ -272,8 +272,8 @@ def test_a_full_disk_is_not_taken_for_a_busy_database(db_path):
     E310's "try again when the other process has finished" (and no retries: it is a DataError)."""
     import duckdb
 
-    from pipeline.db import map_error
     from pipeline.errors import NoSpace
+    from pipeline.store.db import map_error
 
     text = 'Failed to commit: Could not write file "x.duckdb.wal": No space left on device'
     for exc in (duckdb.TransactionException(text), duckdb.IOException(text)):

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.db import VIEWS_DIR, Database, query
+from pipeline.store.db import VIEWS_DIR, Database, query
 from tests.fixtures.archive import build_archive, build_corpus_texts
 
 VIEWS = [f.stem.split("_", 1)[1] for f in sorted(VIEWS_DIR.glob("*.sql"))]

@@ -8,8 +8,8 @@ import threading
 import time
 from pathlib import Path
 
-from pipeline.work import ParsedDoc, Work, parse_batch, sha256_file
-from pipeline.workers import Limits, WorkerPool
+from pipeline.run.work import ParsedDoc, Work, parse_batch, sha256_file
+from pipeline.run.workers import Limits, WorkerPool
 
 CORPUS = Path(__file__).parent.parent / "corpus"
 
@@ -103,8 +103,8 @@ _SPY_RUN = """
 import sys
 from multiprocessing import forkserver
 
-from pipeline import ingest
-from pipeline.db import Database
+from pipeline.run import ingest
+from pipeline.store.db import Database
 
 seen = []
 real_open = Database.open.__func__
@@ -155,8 +155,8 @@ if __name__ == "__mp_main__":  # what multiprocessing runs in a child that re-im
     with open(sys.argv[2], "a") as marker:
         marker.write("the worker ran the main script\\n")
 
-from pipeline.work import Work, sha256_file
-from pipeline.workers import WorkerPool
+from pipeline.run.work import Work, sha256_file
+from pipeline.run.workers import WorkerPool
 
 if __name__ == "__main__":
     letter = Path(sys.argv[1])
@@ -167,7 +167,7 @@ if __name__ == "__main__":
 
 
 def test_workers_do_not_run_the_parents_main_script_again(tmp_path):
-    """A worker's target is in pipeline.workers: re-running the caller's script (for `inspections`,
+    """A worker's target is in pipeline.run.workers: re-running the caller's script (for `inspections`,
     the CLI's imports) in every worker would only cost time. Fresh interpreter, real fork server."""
     import subprocess
     import sys
@@ -217,9 +217,9 @@ def _letters(folder: Path, names: list[str]) -> Path:
 
 def test_a_warm_run_sends_its_first_files_to_the_workers_while_the_database_opens(tmp_path, monkeypatch):
     """With the fork server up, parsing does not wait for the database to open and the plan."""
-    from pipeline.db import Database
-    from pipeline.ingest import run_ingest
-    from pipeline.settings import IngestSettings
+    from pipeline.run.ingest import run_ingest
+    from pipeline.run.settings import IngestSettings
+    from pipeline.store.db import Database
 
     WorkerPool(1).close()  # this process's fork server is up
     sent = threading.Event()
@@ -248,9 +248,9 @@ def test_files_sent_ahead_but_stored_already_are_dropped_and_an_unchanged_rerun_
     tmp_path, monkeypatch
 ):
     """The first files in path order are stored; the new one comes last. The rows equal a cold run's."""
-    from pipeline.db import query
-    from pipeline.ingest import run_ingest
-    from pipeline.settings import IngestSettings
+    from pipeline.run.ingest import run_ingest
+    from pipeline.run.settings import IngestSettings
+    from pipeline.store.db import query
 
     pools: list[WorkerPool] = []
     real_init = WorkerPool.__init__
@@ -281,7 +281,7 @@ def test_files_sent_ahead_but_stored_already_are_dropped_and_an_unchanged_rerun_
 
 
 def test_only_files_modified_since_the_database_was_written_are_sent_ahead(tmp_path):
-    from pipeline.workers import changed_since
+    from pipeline.run.workers import changed_since
 
     old, new = tmp_path / "old.txt", tmp_path / "new.txt"
     old.write_text("x")
@@ -297,9 +297,9 @@ def test_only_files_modified_since_the_database_was_written_are_sent_ahead(tmp_p
 
 def test_files_hashed_by_the_head_start_are_not_hashed_again_by_the_plan(tmp_path, monkeypatch):
     """Each file of a warm run is read for its hash once, whether the head start or the plan hashed it."""
-    import pipeline.ingest as ingest
-    import pipeline.workers as workers
-    from pipeline.settings import IngestSettings
+    import pipeline.run.ingest as ingest
+    import pipeline.run.workers as workers
+    from pipeline.run.settings import IngestSettings
 
     WorkerPool(1).close()  # this process's fork server is up: the run gets a head start
     hashed: list[str] = []
@@ -318,8 +318,8 @@ def test_files_hashed_by_the_head_start_are_not_hashed_again_by_the_plan(tmp_pat
 
 
 def test_the_plan_takes_a_given_hash_only_while_the_file_is_as_it_was_when_hashed(tmp_path):
-    from pipeline.db import Database
-    from pipeline.ingest import plan
+    from pipeline.run.ingest import plan
+    from pipeline.store.db import Database
 
     path = tmp_path / "a.txt"
     path.write_text("a letter")
@@ -343,8 +343,8 @@ def test_workers_cut_off_by_a_killed_parent_leave_without_a_traceback(tmp_path):
     parent = textwrap.dedent(
         f"""
         import time
-        from pipeline.work import Work
-        from pipeline.workers import WorkerPool
+        from pipeline.run.work import Work
+        from pipeline.run.workers import WorkerPool
         pool = WorkerPool(2)
         pool.send_ahead([Work("a", ({str(big)!r},)), Work("b", ({str(big)!r},))])
         print("sent", flush=True)

@@ -1,9 +1,9 @@
 """The ingest as a Prefect 3 flow: thin tasks over batches of documents, loads by the flow's process.
 
-Each task is one call into pipeline/ingest.py or pipeline/workers.py. A task run costs ~30 ms of
+Each task is one call into pipeline/run/ingest.py or pipeline/run/workers.py. A task run costs ~30 ms of
 Prefect time (shared/FACTS.md), so tasks cover many documents:
 - locally, the documents stream through one guarded pool of `workers` parser processes owned by
-  the flow (per-document time and memory limits, pipeline/workers.py), as in run_ingest: the pool
+  the flow (per-document time and memory limits, pipeline/run/workers.py), as in run_ingest: the pool
   is never drained between tasks. Each `parse` task takes the next `TASK_LOADS` batches' worth of
   documents off that stream and hands them to the loader in batches as they finish
   (`ingest.parsed_batches`). One task per batch of 25 (4 task runs for 90 documents) had cost
@@ -12,7 +12,7 @@ Prefect time (shared/FACTS.md), so tasks cover many documents:
   tasks that the Dask task runner spreads over the cluster; each Dask worker parses through its
   own guarded pool.
 Each finished batch is loaded in its own transaction by the single writer (this process):
-- locally, in a background thread while parsing goes on (pipeline.ingest.BackgroundLoader, as
+- locally, in a background thread while parsing goes on (pipeline.run.ingest.BackgroundLoader, as
   run_ingest does), with no task run around it: a load of 25 documents takes ~60 ms and a task
   run would add about half of that again;
 - on Dask, by a load task per batch, as batches complete.
@@ -33,7 +33,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from pipeline.prefect_env import TemporaryServer, configure_prefect, quiet_drain_notices
+from pipeline.run.prefect_env import TemporaryServer, configure_prefect, quiet_drain_notices
 
 configure_prefect()
 
@@ -44,13 +44,13 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.settings import temporary_settings  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
-from pipeline import ingest  # noqa: E402
-from pipeline.db import Database  # noqa: E402
 from pipeline.errors import TransientError  # noqa: E402
-from pipeline.progress import Progress  # noqa: E402
-from pipeline.settings import IngestSettings  # noqa: E402
+from pipeline.run import ingest  # noqa: E402
+from pipeline.run.progress import Progress  # noqa: E402
+from pipeline.run.settings import IngestSettings  # noqa: E402
+from pipeline.run.workers import HeadStart, Limits, parse_on_this_host, start_early  # noqa: E402
 from pipeline.signals import held, released  # noqa: E402
-from pipeline.workers import HeadStart, Limits, parse_on_this_host, start_early  # noqa: E402
+from pipeline.store.db import Database  # noqa: E402
 
 quiet_drain_notices()  # after Prefect has configured its logging
 
@@ -193,7 +193,7 @@ def run_flow(
     `api_url`: the Prefect API to use for this run. Without it, a local run uses the configured
     API, else this process's own TemporaryServer: `server` if given (the CLI's, started before
     Prefect was imported; stopped unused if an API is configured), else one started by the
-    process's first run (~2 s sooner up than the one Prefect starts itself, pipeline/prefect_env.py).
+    process's first run (~2 s sooner up than the one Prefect starts itself, pipeline/run/prefect_env.py).
 
     Without flow-run heartbeats. Prefect 3.8 beats from a thread that sleeps in 1 s steps and is
     joined when the run ends, so every run waited 0-1 s for it (0.8 s of an empty run's 1.16 s,

@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from pipeline import db as D
 from pipeline.errors import BadArguments
+from pipeline.store import db as D
 
 
 class ExportFormat(StrEnum):

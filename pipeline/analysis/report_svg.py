@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
-from pipeline.report_html import NO_GRADE_COLOUR, RANK_COLOURS, RANK_LABELS, attr, day, esc
+from pipeline.analysis.report_html import NO_GRADE_COLOUR, RANK_COLOURS, RANK_LABELS, attr, day, esc
 
 
 def axis(n: int) -> tuple[int, int]:

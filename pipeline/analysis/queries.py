@@ -1,4 +1,4 @@
-"""Named queries: read-only SQL files in pipeline/sql/queries/ with a described, typed header (pure).
+"""Named queries: read-only SQL files in pipeline/analysis/sql/queries/ with a described, typed header (pure).
 
 Each file starts with comment lines:
 

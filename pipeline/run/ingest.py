@@ -1,10 +1,10 @@
 """Ingest as plain functions: discover files, plan against the database, parse batches, load them.
 
-pipeline/flows.py wraps these in Prefect tasks; `run_ingest` runs the same steps in order without
+pipeline/run/flows.py wraps these in Prefect tasks; `run_ingest` runs the same steps in order without
 Prefect (tests, `inspections ingest --no-prefect`). One file's failure never stops a batch: it
 becomes an `ingest_errors` row with the error's code and a message saying what to do. What a
 parser takes and gives (`Work`, `ParsedDoc`, `ErrorRow`), and parsing itself, are in
-pipeline/work.py; the guarded worker pool that parses is pipeline/workers.py.
+pipeline/run/work.py; the guarded worker pool that parses is pipeline/run/workers.py.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from typing import Any, TypeVar
 from extractors import EXTRACTOR_VERSION
 from extractors.errors import UnreadableFolder
 from extractors.paths import path_text
-from pipeline import rows as R
-from pipeline.db import Database, publish_snapshot, snapshot_path
 from pipeline.errors import BadArguments, TransientError
-from pipeline.progress import Progress
-from pipeline.settings import IngestSettings
-from pipeline.work import BatchResult, ErrorRow, FileHash, ParsedDoc, ParseResult, Work, failure, sha256_file
-from pipeline.workers import HeadStart, start_early
+from pipeline.run.progress import Progress
+from pipeline.run.settings import IngestSettings
+from pipeline.run.work import BatchResult, ErrorRow, FileHash, ParsedDoc, ParseResult, Work, failure, sha256_file
+from pipeline.run.workers import HeadStart, start_early
+from pipeline.store import rows as R
+from pipeline.store.db import Database, publish_snapshot, snapshot_path
 
 T = TypeVar("T")
 # Files that are the pipeline's own outputs, never documents.
@@ -480,7 +480,7 @@ def run_ingest(
     settings: IngestSettings | None = None,
     show_progress: bool = False,
 ) -> IngestSummary:
-    """The whole ingest without Prefect: the steps of pipeline.flows.ingest_flow, with the documents
+    """The whole ingest without Prefect: the steps of pipeline.run.flows.ingest_flow, with the documents
     streamed through the parser and loaded in batches as they finish (`parsed_batches`)."""
     settings = settings or IngestSettings()
     unreadable: list[OSError] = []

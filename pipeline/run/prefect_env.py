@@ -39,7 +39,7 @@ def configure_prefect() -> dict[str, str]:
     """Set Prefect's environment (without overriding what the user set); returns what was set."""
     if "prefect" in sys.modules and not os.environ.get("PREFECT_HOME"):
         # Too late to move PREFECT_HOME; say so rather than silently writing to ~/.prefect.
-        print("warning: prefect was imported before pipeline.prefect_env configured it", file=sys.stderr)
+        print("warning: prefect was imported before pipeline.run.prefect_env configured it", file=sys.stderr)
     wanted = {
         "PREFECT_HOME": str(default_home()),
         "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE": "true",  # the pre-3.1 name of the next setting
@@ -92,7 +92,7 @@ class TemporaryServer:
     them again (~3.5 s) while the client waits. Started here, before the caller's own imports,
     the server comes up while they run, and the client never imports the server: `inspections
     ingest` of an empty folder took 5.9-6.1 s instead of 8.2-11.3 s (README, "Prefect"). A
-    process's first `run_flow` starts one too (pipeline.flows), saving the client's import.
+    process's first `run_flow` starts one too (pipeline.run.flows), saving the client's import.
 
     The command is the one Prefect runs (uvicorn with the `prefect.server.api.server:create_app`
     factory, also how Prefect's docs run a server by hand), with the same environment. The

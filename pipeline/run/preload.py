@@ -1,7 +1,7 @@
 """Imported once by the worker pool's fork server: pay for spaCy, the readers and the rules before forking.
 
 Everything a worker runs must be imported here: a module first imported in a worker is imported
-again by every worker of every run (pipeline.workers pulls in pyarrow: ~70 ms; python-docx another
+again by every worker of every run (pipeline.run.workers pulls in pyarrow: ~70 ms; python-docx another
 ~70 ms at a run's first DOCX). pdfplumber is the exception: only a ruled table PDFium cannot
 read with confidence needs it, and importing it would add ~0.2 s to every run's start.
 
@@ -30,7 +30,8 @@ from extractors.readers import read_bytes, read_document  # noqa: F401
 from extractors.readers.docx import read_docx  # noqa: F401
 from extractors.readers.html import read_html  # noqa: F401
 from extractors.readers.pdf import read_pdf  # noqa: F401
-from pipeline import rows, workers  # noqa: F401 (workers: the worker's own code, and through it pyarrow)
+from pipeline.run import workers  # noqa: F401 (the worker's own code, and through it pyarrow)
+from pipeline.store import rows
 
 WARM_UP_LETTER = """\
 Ofsted

@@ -1,4 +1,4 @@
-// The review page (pipeline/review.py writes it): highlights every item at its span, lists the items,
+// The review page (pipeline/analysis/review.py writes it): highlights every item at its span, lists the items,
 // and turns a reader's corrections into a contract record (docs/contract.md) for `inspections eval --gold`.
 // Offline and self-contained: no request leaves the page. Document text only ever reaches the DOM as
 // text (textContent, text nodes), never as HTML. Offsets in the data are code points of the stored text

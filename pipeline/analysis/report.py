@@ -1,4 +1,4 @@
-"""The report for policy teams: offline HTML pages built from the database's views (pipeline/sql/report/*.sql).
+"""The report for policy teams: offline HTML pages built from the database's views (pipeline/analysis/sql/report/*.sql).
 
 - `report.html` (the file named by --out): the national picture (where councils stand now: their
   latest grades, a map of England coloured by grade; movement over time, nationally and by region;
@@ -15,7 +15,7 @@ figures; no request leaves it) and works from a folder or a zip. Every figure li
 it (a table filtered by the link), documents are named by council, kind and date, and each item links
 to its source (file://..., at its page for a PDF) and, when review pages were written beside the report
 (`review/`, by `inspections review`), to the item in its review page. `collect` reads the data on one
-read-only connection; the rendering (pipeline/report_html.py, pipeline/report_svg.py) is pure.
+read-only connection; the rendering (pipeline/analysis/report_html.py, pipeline/analysis/report_svg.py) is pure.
 """
 
 from __future__ import annotations
@@ -27,11 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline import db as D
-from pipeline import queries as Q
-from pipeline import reference
-from pipeline.errors import BadArguments, BadQuery, DataError
-from pipeline.report_html import (
+from pipeline.analysis import queries as Q
+from pipeline.analysis.report_html import (
     GRADE_LABELS,
     RANK_KEYS,
     RANK_LABELS,
@@ -49,7 +46,10 @@ from pipeline.report_html import (
     slug,
     table,
 )  # fmt: skip
-from pipeline.report_svg import england_map, grade_legend, stacked_bars, timeline_strip
+from pipeline.analysis.report_svg import england_map, grade_legend, stacked_bars, timeline_strip
+from pipeline.errors import BadArguments, BadQuery, DataError
+from pipeline.store import db as D
+from pipeline.store import reference
 
 REPORT_SQL_DIR = Path(__file__).parent / "sql" / "report"
 REPORT_QUERIES = (
@@ -828,7 +828,7 @@ def render_pages(data: ReportData, review: bool = False, main_name: str = "repor
 def write_report(db_path: Path | str, out: Path, review: bool = True) -> list[Path]:
     """Collect, render and write the report's pages: the main page at `out`, points.html and councils/ beside
     it (council pages left from an earlier build are removed). With `review`, every document's review page
-    (pipeline/review.py) is written into review/ beside it too; items link to their review pages whenever
+    (pipeline/analysis/review.py) is written into review/ beside it too; items link to their review pages whenever
     that folder is there. Returns the report's files, the main page first (not the review pages)."""
     if out.name == POINTS_PAGE:
         raise BadArguments(f"--out {out}: {POINTS_PAGE} is the name of the report's points page; choose another")
@@ -836,7 +836,7 @@ def write_report(db_path: Path | str, out: Path, review: bool = True) -> list[Pa
     councils = out.parent / COUNCILS_DIR
     councils.mkdir(parents=True, exist_ok=True)
     if review:
-        from pipeline.review import from_db, write_pages
+        from pipeline.analysis.review import from_db, write_pages
 
         write_pages(from_db(db_path, [], every=True), out.parent / REVIEW_DIR)
     pages = render_pages(data, (out.parent / REVIEW_DIR).is_dir(), out.name)

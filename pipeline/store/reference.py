@@ -1,10 +1,10 @@
 """Reference data the database and the report are built with, read from the files shipped with the package.
 
 - the local-authority table (extractors/rules/local_authorities.json, the extractor's own table)
-  as rows of table `local_authorities` (pipeline/sql/schema/020_local_authorities.sql);
-- the map of England's upper-tier authorities (pipeline/reference/england_utla_map.json): each
+  as rows of table `local_authorities` (pipeline/store/sql/schema/020_local_authorities.sql);
+- the map of England's upper-tier authorities (pipeline/store/reference/england_utla_map.json): each
   authority's outline as SVG path data, made by scripts/build_england_map.py from the ONS district
-  boundaries and the district -> authority roll-up (pipeline/reference/lad23_utla.csv).
+  boundaries and the district -> authority roll-up (pipeline/store/reference/lad23_utla.csv).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The only module that imports duckdb: schema, transactions, Arrow bulk loads and read-only queries.
 
-Table definitions live in pipeline/sql/schema/*.sql and are applied in file-name order on every
-open (each is `CREATE ... IF NOT EXISTS`), then the analysis views in pipeline/sql/views/*.sql
+Table definitions live in pipeline/store/sql/schema/*.sql and are applied in file-name order on every
+open (each is `CREATE ... IF NOT EXISTS`), then the analysis views in pipeline/store/sql/views/*.sql
 (each `CREATE OR REPLACE VIEW`). Table names in the SQL below come only from the fixed `TABLES`
 tuple or, for exports, from the database's own catalogue; every value is a bound parameter.
 DuckDB exceptions leave this module as `TransientError` (retry later: a lock) or `DataError`
@@ -27,7 +27,6 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline import lineage, reference
 from pipeline.errors import (
     BadArguments,
     BadQuery,
@@ -42,8 +41,9 @@ from pipeline.errors import (
     TransientError,
     os_reason,
 )
-from pipeline.rows import RECORD_TABLES
 from pipeline.signals import held
+from pipeline.store import lineage, reference
+from pipeline.store.rows import RECORD_TABLES
 
 with held():  # Ctrl-C while DuckDB's native module loads would abort the process (pipeline/signals.py)
     import duckdb
@@ -62,7 +62,7 @@ RELINK_ALL_SHARE = 0.5
 
 # One row: the digest of the schema and view files last applied (Database.ensure_schema).
 SCHEMA_STATE = "schema_state"
-# Reference data reloaded from the package's files with the schema (pipeline/reference.py).
+# Reference data reloaded from the package's files with the schema (pipeline/store/reference.py).
 REFERENCE_TABLE = "local_authorities"
 
 LOCK_WAIT_SECONDS = 30.0  # a writer waits this long for readers' short queries to finish
@@ -391,7 +391,7 @@ class Database:
         doc_ids: Iterable[str] = (),
         full_share: float = RELINK_ALL_SHARE,
     ) -> int:
-        """Recompute table area_links (pipeline/lineage.py), in one transaction; returns the links written.
+        """Recompute table area_links (pipeline/store/lineage.py), in one transaction; returns the links written.
 
         Without `units`: from every stored area. With `units` ((provider, service area) pairs as
         stored, compared as lineage compares them): only the links of those units. Links never

@@ -1,6 +1,6 @@
 """Flatten one document's ExtractionRecord into rows for each table (pure: no I/O, no duckdb).
 
-Column names match pipeline/sql/schema/*.sql; rows are loaded by name, so order does not matter.
+Column names match pipeline/store/sql/schema/*.sql; rows are loaded by name, so order does not matter.
 Run-dependent columns (first_seen_run, last_seen_run) and paths are added by the loader.
 """
 

@@ -26,8 +26,8 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from extractors.errors import MemoryLimit, ParserCrashed, TimeLimit
-from pipeline.settings import IngestSettings, Limits
-from pipeline.work import (
+from pipeline.run.settings import IngestSettings, Limits
+from pipeline.run.work import (
     BatchResult,
     ErrorRow,
     FileHash,
@@ -40,7 +40,7 @@ from pipeline.work import (
     sha256_file,
 )
 
-_PRELOAD = ["pipeline.preload"]
+_PRELOAD = ["pipeline.run.preload"]
 # Documents in flight per worker: the one it parses and the next, already in its pipe.
 AHEAD = 2
 # Documents a run sends each worker before its database is open (HeadStart): about what a worker

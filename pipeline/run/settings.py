@@ -14,18 +14,18 @@ DEFAULT_EXTENSIONS = frozenset({".txt", ".text", ".pdf", ".docx", ".doc", ".html
 # Documents per Prefect task: a task run costs ~30 ms of client+server time (shared/FACTS.md),
 # so one task per document would dominate; 25 keeps progress visible and overhead ~1 ms/doc.
 DEFAULT_BATCH_SIZE = 25
-# Parser processes (pipeline/workers.py): forked from a server that has spaCy loaded, so each costs
+# Parser processes (pipeline/run/workers.py): forked from a server that has spaCy loaded, so each costs
 # milliseconds; 2 matches this machine's cores (measured 1.7x one worker on the corpus).
 DEFAULT_WORKERS = 2
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
-# Per-document limits enforced by the worker pool (pipeline/workers.py).
+# Per-document limits enforced by the worker pool (pipeline/run/workers.py).
 DEFAULT_TIME_LIMIT = 120.0
 DEFAULT_MEMORY_LIMIT_MB = 2048
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-document resource limits, enforced by the worker pool (pipeline/workers.py)."""
+    """Per-document resource limits, enforced by the worker pool (pipeline/run/workers.py)."""
 
     seconds: float = DEFAULT_TIME_LIMIT
     memory_mb: int = DEFAULT_MEMORY_LIMIT_MB

@@ -27,7 +27,7 @@ GRADE_LABELS = {
     "adequate": "Adequate", "satisfactory": "Satisfactory", "inadequate": "Inadequate",
 }  # fmt: skip
 RANK_OF = {"outstanding": 1, "good": 2, "requires_improvement": 3, "adequate": 3, "satisfactory": 3, "inadequate": 4}
-# Grade ranks (pipeline/sql/views/001_grade_scale.sql) as the report names and colours them.
+# Grade ranks (pipeline/store/sql/views/001_grade_scale.sql) as the report names and colours them.
 RANK_LABELS = {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inadequate"}
 RANK_KEYS = {1: "outstanding", 2: "good", 3: "requires_improvement", 4: "inadequate"}
 RANK_COLOURS = {1: "#1b7837", 2: "#7fbf7b", 3: "#f1a340", 4: "#c51b1b"}

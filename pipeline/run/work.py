@@ -1,8 +1,8 @@
 """What parsing takes and gives, and parsing in this process: shared by ingest and the worker pool.
 
 A `Work` (one distinct content: its hash and the paths it was found at) goes to a parser, in this
-process (`parse_one`, `parse_batch`) or in a worker (pipeline/workers.py), and comes back as a
-`ParsedDoc` (the document's rows) or as `ErrorRow`s, one per path. pipeline/ingest.py plans the
+process (`parse_one`, `parse_batch`) or in a worker (pipeline/run/workers.py), and comes back as a
+`ParsedDoc` (the document's rows) or as `ErrorRow`s, one per path. pipeline/run/ingest.py plans the
 works and loads the results, and starts the worker pool; the pool runs `parse_one` in each worker.
 Both take these from here, so the imports run one way: ingest -> workers -> work (and settings).
 """
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractors.errors import ExtractionError, MemoryLimit, ReadError
 from extractors.paths import path_text
-from pipeline import rows as R
+from pipeline.store import rows as R
 
 if TYPE_CHECKING:
     from schemas.document import Document
@@ -122,7 +122,7 @@ def parse_one(work: Work, max_bytes: int) -> ParsedDoc | list[ErrorRow]:
 
 
 def parse_batch(works: Sequence[Work], max_bytes: int) -> BatchResult:
-    """Parse a batch in this process, without limits (see pipeline.workers for the guarded pool)."""
+    """Parse a batch in this process, without limits (see pipeline.run.workers for the guarded pool)."""
     docs: list[ParsedDoc] = []
     errors: list[ErrorRow] = []
     for work in works:

@@ -9,7 +9,7 @@ reads as gold. A document comes from a file (read and extracted on the fly) or f
 (its stored text, page starts and items: `from_db`).
 
 The Python side only gathers and checks: which items there are, where each one's span lies and
-whether it can be shown there (`review_items`); the page's script (pipeline/static/review.js) draws
+whether it can be shown there (`review_items`); the page's script (pipeline/analysis/static/review.js) draws
 the highlights from those offsets, so one algorithm places them, in the browser.
 """
 
@@ -153,7 +153,7 @@ def review_items(record: Mapping[str, Any], text: str) -> list[dict[str, Any]]:
         prov = overall.get("provenance")
         it = _item("o", "judgement", {k: v for k, v in overall.items() if k != "provenance"}, prov, text, None)
         it["overall"] = True
-        # The database numbers an overall judgement stated in prose as one more judgement (pipeline/rows.py).
+        # The database numbers an overall judgement stated in prose as one more judgement (pipeline/store/rows.py).
         listed = any(
             prov and j.get("grade") == overall.get("grade") and _span(j.get("provenance")) == _span(prov)
             for j in judgements
@@ -193,7 +193,7 @@ def _meta_keys(record: Mapping[str, Any]) -> list[str]:
 
 def page_name(name: str, doc_id: str) -> str:
     """The review page's file name: the document's name made safe, and the start of its sha256
-    (archives hold many files of one name). pipeline/sql/schema/016_review_page.sql computes the
+    (archives hold many files of one name). pipeline/store/sql/schema/016_review_page.sql computes the
     same in SQL, so queries and the trends report can link to the pages."""
     stem = re.sub(r"\.[^./]*\Z", "", name)
     slug = re.sub(r"[^A-Za-z0-9]+", "-", stem).lower().strip("-")[:48] or "document"
@@ -331,7 +331,7 @@ def source_under(path: str | Path, root: str | Path | None) -> str:
 
 def from_document(doc: Any, record: Any, source: str | None = None) -> ReviewSource:
     """A parsed document and its extraction record (extracted now: no database)."""
-    from pipeline.rows import page_runs
+    from pipeline.store.rows import page_runs
 
     return ReviewSource(
         name=doc.name,
@@ -408,7 +408,7 @@ def from_db(
 ) -> list[ReviewSource]:
     """Stored documents (by path, folder, name or doc_id; or `every` one) with their stored text and
     items, read on one read-only connection. Raises BadArguments naming the references that match none."""
-    from pipeline import db as D
+    from pipeline.store import db as D
 
     with D.reading(db_path) as run:
         catalogue = run(
@@ -454,7 +454,7 @@ def _plain(value: Any) -> Any:
 
 
 def _stored_source(rows: Mapping[str, list[dict[str, Any]]], match: Match, root: str | Path | None) -> ReviewSource:
-    """A stored document's record rebuilt from its rows (the inverse of pipeline/rows.py's flatten)."""
+    """A stored document's record rebuilt from its rows (the inverse of pipeline/store/rows.py's flatten)."""
     doc = rows["documents"][0]
     text_row = rows["document_texts"][0]
     themes: dict[tuple[str, int], list[dict[str, Any]]] = {}
