@@ -26,6 +26,12 @@ lock:
 
 demo: $(STAMP)
 	$(VENV)/bin/inspections ingest corpus --db $(DB)
+	@echo
+	@echo "Try next (README.md, 'A five-minute tour'):"
+	@echo "  $(VENV)/bin/inspections query --list --db $(DB)"
+	@echo "  $(VENV)/bin/inspections query recurring_themes --db $(DB) --format csv"
+	@echo "  $(VENV)/bin/inspections report --db $(DB) --out outputs/report.html   # then open outputs/report.html"
+	@echo "  $(VENV)/bin/inspections review corpus/000_c9dc9a16fd74069d.txt --out outputs/review"
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q

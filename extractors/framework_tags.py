@@ -10,13 +10,12 @@ item's text and names it ("outcome 3", "enabler 3").
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractors.rules import RULES_DIR
+from extractors.rules import RULES_DIR, load_rules
 
 
 class _Part(BaseModel):
@@ -41,8 +40,7 @@ class NationalFramework(BaseModel):
 @lru_cache(maxsize=1)
 def national_framework() -> NationalFramework:
     """The framework's outcomes and enablers (rules/national_framework.json), loaded once."""
-    data = json.loads((RULES_DIR / "national_framework.json").read_text(encoding="utf-8"))
-    return NationalFramework.model_validate(data)
+    return load_rules(NationalFramework, RULES_DIR / "national_framework.json")
 
 
 # A bracketed tag that names the national framework, anywhere in the item (usually at its end,

@@ -6,13 +6,12 @@ theme whose terms it mentions (many labels), with the matched terms kept as prov
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from extractors.rules import RULES_DIR
+from extractors.rules import RULES_DIR, load_rules
 from schemas.record import ThemeTag as ThemeMatch
 
 RULE_ID = "themes.lexicon.v1"
@@ -63,7 +62,7 @@ def term_regex(term: str) -> str:
 
 @lru_cache(maxsize=1)
 def theme_lexicon() -> ThemeLexicon:
-    return ThemeLexicon.model_validate(json.loads((RULES_DIR / "themes.json").read_text(encoding="utf-8")))
+    return load_rules(ThemeLexicon, RULES_DIR / "themes.json")
 
 
 def _first_word(term: str) -> str:

@@ -1,4 +1,4 @@
-"""The extraction record: the JSON contract of shared/gold/FORMAT.md, plus provenance per item.
+"""The extraction record: the JSON contract of docs/contract.md, plus provenance per item.
 
 Contract keys come first and are always present; provenance (`page`, `start`, `end`,
 `rule`, `confidence`) rides along as extra keys, which the contract allows.

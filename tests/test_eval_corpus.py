@@ -51,7 +51,7 @@ def test_genre_documents(tmp_path):
 
 def test_heldout_documents(tmp_path):
     """Written by an annotator who saw neither the rules nor the genre set; first scored at 0.68,
-    then used to generalise the rules (so no longer an unbiased estimate: see README, Accuracy)."""
+    then used to generalise the rules (so no longer an unbiased estimate: see docs/accuracy.md)."""
     texts = sorted((ROOT / "corpus" / "heldout").glob("*.txt"))
     assert len(texts) >= 8
     result = _eval(tmp_path, ROOT / "tests" / "gold" / "heldout", *texts)
@@ -62,7 +62,7 @@ def test_heldout_documents(tmp_path):
 def test_second_heldout_documents_new_genres(tmp_path):
     """Six documents in genres the rules were never written for (children's home, JTAI, SEND
     revisit, minutes, FE college), by an annotator who saw no rules; measured once, not tuned on.
-    The threshold guards against regressions; the figure itself is reported in the README."""
+    The threshold guards against regressions; the figure itself is reported in docs/accuracy.md."""
     texts = sorted((ROOT / "corpus" / "heldout2").glob("*.txt"))
     assert len(texts) >= 6
     result = _eval(tmp_path, ROOT / "tests" / "gold" / "heldout2", *texts)

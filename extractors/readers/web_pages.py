@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from extractors.errors import DownloadFailed, UnsupportedFormat
-from extractors.rules import RULES_DIR
+from extractors.rules import RULES_DIR, load_rules
 
 LABEL_CHARS = 120  # how much of a title or body a message quotes
 # What separates a title's parts ("Report not found - Find an Inspection Report - Ofsted").
@@ -104,7 +104,7 @@ class WebPageRules(BaseModel):
 @lru_cache(maxsize=1)
 def web_page_rules() -> WebPageRules:
     """The rules, loaded and validated once."""
-    return WebPageRules.model_validate(json.loads((RULES_DIR / "web_pages.json").read_text(encoding="utf-8")))
+    return load_rules(WebPageRules, RULES_DIR / "web_pages.json")
 
 
 def _any(patterns: list[str]) -> re.Pattern[str]:

@@ -8,7 +8,7 @@ import unicodedata
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -98,6 +98,14 @@ class Lexicon(BaseModel):
         return v
 
 
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def load_rules(model: type[_M], path: Path) -> _M:
+    """Read a JSON rule file and validate it against its model (strict: the models forbid unknown keys)."""
+    return model.model_validate(json.loads(path.read_text(encoding="utf-8")))
+
+
 def load_patterns(path: Path) -> list[SpanPattern]:
     """Read a JSONL pattern file, naming the line of any malformed pattern."""
     out = []
@@ -114,7 +122,7 @@ def load_patterns(path: Path) -> list[SpanPattern]:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The default lexicon, loaded once."""
-    return Lexicon.model_validate(json.loads((RULES_DIR / "lexicon.json").read_text(encoding="utf-8")))
+    return load_rules(Lexicon, RULES_DIR / "lexicon.json")
 
 
 # -- the local-authority reference table (rules/local_authorities.json, built by scripts/build_la_table.py) --
@@ -252,7 +260,7 @@ class LaTable(BaseModel):
 
 def load_la_table(path: Path) -> LaTable:
     """Read and validate a local-authority table file."""
-    return LaTable.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    return load_rules(LaTable, path)
 
 
 @lru_cache(maxsize=1)
@@ -429,7 +437,7 @@ class MetadataRules(BaseModel):
 
 def load_metadata_rules(path: Path) -> MetadataRules:
     """Read and validate a metadata rule file."""
-    return MetadataRules.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    return load_rules(MetadataRules, path)
 
 
 @lru_cache(maxsize=1)

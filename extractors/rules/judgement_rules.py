@@ -3,13 +3,12 @@ reports print it (read by extractors/judgements.py)."""
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from extractors.rules import RULES_DIR
+from extractors.rules import RULES_DIR, load_rules
 from schemas.record import Grade
 
 
@@ -124,4 +123,4 @@ class JudgementRules(_Strict):
 @lru_cache(maxsize=1)
 def judgement_rules() -> JudgementRules:
     """The judgement rules, loaded and validated once."""
-    return JudgementRules.model_validate(json.loads((RULES_DIR / "judgements.json").read_text(encoding="utf-8")))
+    return load_rules(JudgementRules, RULES_DIR / "judgements.json")
