@@ -64,3 +64,13 @@ def test_missing_record_counts_as_empty(gold):
     result = evaluate(gold, pred)
     assert result.tallies["recommendations"].recall == pytest.approx(3 / 13)
     assert "003_b29c2434e00e918d: no record produced" in format_report(result)
+
+
+def test_a_metadata_alias_in_the_gold_counts_as_the_field(gold):
+    """`provider_aliases` lists other accepted spellings, as the team's reference scorer reads them."""
+    pred = copy.deepcopy(gold)
+    pred["004_f0749543a7284e51"]["provider"] = "Wearside Children's Trust"
+    assert evaluate(gold, pred).accuracies["metadata"].value < 1.0
+    with_alias = copy.deepcopy(gold)
+    with_alias["004_f0749543a7284e51"]["provider_aliases"] = ["Wearside Children's Trust"]
+    assert evaluate(with_alias, pred).accuracies["metadata"].value == pytest.approx(1.0)

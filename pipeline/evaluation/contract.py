@@ -130,8 +130,8 @@ RECORD_EXTRAS = [
      "`inspections eval` matches a gold record to a document by this path's tail, else by `document`'s base name"),
     ("source_sha256", "string", "SHA-256 of the file the record was made from: ties a gold record to exact bytes"),
     ("<field>_aliases", "list of string", "other accepted spellings of a metadata field "
-     "(`\"provider_aliases\": [\"Bury Council\"]`): the reference scorer (`../shared/eval/score.py`) counts a "
-     "prediction matching any of them; `inspections eval` does not read them yet"),
+     "(`\"provider_aliases\": [\"Bury Council\"]`): `inspections eval` counts a prediction matching any of "
+     "them, as the team's reference scorer does"),
     ("review", "object", "written by a review page's Save: `tool`, `origin` (`file` or `database`), "
      "`page_built_at`, `saved_at`, `sha256`, `extractor_version` and `changes`, one entry per corrected item "
      "(`id`, `field`, `status` = `wrong` / `replaced` / `edited` / `added`, `was` its original wording, "

@@ -231,7 +231,9 @@ def score_document(name: str, gold: dict, pred: dict, t: dict[str, Tally], a: di
     )
 
     for fld in META_FIELDS:
-        ok = _meta_equal(fld, gold.get(fld), pred.get(fld))
+        # a gold record may list other accepted spellings of a field: "provider_aliases": [...]
+        accepted = [gold.get(fld), *(gold.get(f"{fld}_aliases") or [])]
+        ok = any(_meta_equal(fld, g, pred.get(fld)) for g in accepted)
         a["metadata"].add(ok)
         if not ok:
             res.misses.append(f"{fld}: expected {gold.get(fld)!r}, found {pred.get(fld)!r}")
