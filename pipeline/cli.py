@@ -69,6 +69,22 @@ def _fail(exc: PipelineError) -> typer.Exit:
     return typer.Exit(2 if isinstance(exc, BadArguments | QueryRefused | BadQuery) else 1)
 
 
+def _report_row(row) -> None:
+    """One failed file or folder on stderr: its path, error code and message."""
+    typer.echo(f"{path_text(row.path)}: {row.error_code} {path_text(row.message)}", err=True)
+
+
+def _extract_or_report(path: str, max_bytes: int):
+    """(document, record) of one file, or None after reporting why it failed: one file never stops a command."""
+    from pipeline.run.work import extract_file, failure
+
+    try:
+        return extract_file(path, max_bytes)
+    except Exception as exc:  # report and carry on
+        _report_row(failure(exc, path))
+        return None
+
+
 def _not_written(exc: OSError, out: Path) -> OutputNotWritten:
     """The coded error for an output that could not be written (the OS's reason, the path it hit)."""
     return OutputNotWritten(f"{exc.filename or out}: {os_reason(exc)}")
@@ -333,7 +349,6 @@ def extract(
     Example: inspections extract corpus/000_c9dc9a16fd74069d.txt --format json --out outputs/json
     """
     from pipeline.run.ingest import discover, folder_failure
-    from pipeline.run.work import extract_file, failure
 
     unreadable: list[OSError] = []
     try:
@@ -347,16 +362,13 @@ def extract(
     names = _output_names(files)
     written = failed = 0
     for row in map(folder_failure, unreadable):
-        typer.echo(f"{path_text(row.path)}: {row.error_code} {path_text(row.message)}", err=True)
+        _report_row(row)
         failed += 1
     for path in files:
-        try:
-            _, record = extract_file(path, settings.max_bytes)
-        except Exception as exc:  # report and carry on: one file never stops the run
-            row = failure(exc, path)
-            typer.echo(f"{path_text(path)}: {row.error_code} {path_text(row.message)}", err=True)
+        if (extracted := _extract_or_report(path, settings.max_bytes)) is None:
             failed += 1
             continue
+        record = extracted[1]
         target = out / names[path]
         try:
             target.write_text(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -439,7 +451,6 @@ def _review_files(docs: list[str], root: Path | None, ext: list[str] | None) -> 
     """Read and extract each file (folders searched); failures are reported and skipped, as in `extract`."""
     from pipeline.analysis import review as R
     from pipeline.run.ingest import discover, folder_failure
-    from pipeline.run.work import extract_file, failure
 
     settings = _settings(ext)
     sources, failed = [], 0
@@ -448,16 +459,13 @@ def _review_files(docs: list[str], root: Path | None, ext: list[str] | None) -> 
         files, _ = discover([doc], settings.extensions, unreadable=unreadable)
         base = root if root is not None else (Path(doc) if Path(doc).is_dir() else None)
         for row in map(folder_failure, unreadable):
-            typer.echo(f"{path_text(row.path)}: {row.error_code} {path_text(row.message)}", err=True)
+            _report_row(row)
             failed += 1
         for path in files:
-            try:
-                parsed, record = extract_file(path, settings.max_bytes)
-            except Exception as exc:  # report and carry on: one file never stops the run
-                row = failure(exc, path)
-                typer.echo(f"{path_text(path)}: {row.error_code} {path_text(row.message)}", err=True)
+            if (extracted := _extract_or_report(path, settings.max_bytes)) is None:
                 failed += 1
                 continue
+            parsed, record = extracted
             sources.append(R.from_document(parsed, record, R.source_under(path, base)))
     return sources, failed
 
@@ -483,7 +491,6 @@ def evaluate_cmd(
     """
     from pipeline.evaluation.evaluate import document_keys, evaluate, format_report, load_gold
     from pipeline.run.ingest import discover
-    from pipeline.run.work import extract_file, failure
 
     try:
         gold_records = load_gold(gold)
@@ -497,13 +504,9 @@ def evaluate_cmd(
         key = next((k for k in document_keys(path) if k in gold_records), None)
         if key is None or key in predicted:
             continue
-        try:
-            _, record = extract_file(path, _settings(ext).max_bytes)
-        except Exception as exc:  # a failed document scores as empty; the run goes on
-            row = failure(exc, path)
-            typer.echo(f"{path_text(path)}: {row.error_code} {path_text(row.message)}", err=True)
-            continue
-        predicted[key] = record.model_dump(mode="json")
+        if (extracted := _extract_or_report(path, _settings(ext).max_bytes)) is None:
+            continue  # a failed document scores as empty
+        predicted[key] = extracted[1].model_dump(mode="json")
     result = evaluate(gold_records, predicted)
     typer.echo(format_report(result, verbose=not quiet))
     if json_out is not None:
