@@ -107,15 +107,6 @@ _DATE_IN = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r
 _NOT_ISSUE = re.compile(r"(?i)(?:inspection|visit|previous)\s+dates?\s*:?\s*$|\b(?:on|between|from|to|and)\s*$")
 
 
-@dataclass(frozen=True)
-class Dated:
-    """A date found in a block: ISO value, span in the document text, rule."""
-
-    value: str
-    start: int
-    end: int
-    rule: str
-
 
 def _date_from(m: re.Match[str]) -> str | None:
     try:
@@ -130,7 +121,7 @@ def find_date(views: list[BlockView], rules: MetadataRules | None = None, saluta
     return found.value if found else None
 
 
-def find_issue_date(views: list[BlockView], rules: MetadataRules, salutation: int | None) -> Dated | None:
+def find_issue_date(views: list[BlockView], rules: MetadataRules, salutation: int | None) -> im.Found | None:
     """The date the document was issued, where it prints one.
 
     A line that is only a date near the top (letters put it above the addressee; "Report published:
@@ -143,13 +134,13 @@ def find_issue_date(views: list[BlockView], rules: MetadataRules, salutation: in
         texts += [(c.start, c.text) for c in v.block.cells] + [(v.block.start, v.text)]
         for start, text in texts:  # "Date of meeting:<tab>Tuesday 23 January 2024" is a two-cell row
             if d := _is_date(text):
-                return Dated(d, start, start + len(text), "date.line")
+                return im.Found(d, start, start + len(text), "date.line")
     labels = re.compile(rules.issue_date_labels)
     for v in views[:25]:
         for m in labels.finditer(v.text):
             d = _DATE_IN.match(v.text, m.end())
             if d and (iso := _date_from(d)):
-                return Dated(iso, v.block.start + d.start(), v.block.start + d.end(), "date.published")
+                return im.Found(iso, v.block.start + d.start(), v.block.start + d.end(), "date.published")
     if salutation is not None:
         for v in views[: salutation + 1]:
             text = v.text
@@ -159,7 +150,7 @@ def find_issue_date(views: list[BlockView], rules: MetadataRules, salutation: in
                 if _NOT_ISSUE.search(text[max(0, d.start() - 30) : d.start()]):
                     continue
                 if iso := _date_from(d):
-                    return Dated(iso, v.block.start + d.start(), v.block.start + d.end(), "date.letter_head")
+                    return im.Found(iso, v.block.start + d.start(), v.block.start + d.end(), "date.letter_head")
     return None
 
 
@@ -178,7 +169,7 @@ def find_title(views: list[BlockView], rules: MetadataRules | None = None, salut
     return found.value if found else None
 
 
-def find_title_span(views: list[BlockView], rules: MetadataRules, salutation: int | None) -> Dated | None:
+def find_title_span(views: list[BlockView], rules: MetadataRules, salutation: int | None) -> im.Found | None:
     """The document's own title line: a letter's subject line, a report's title, else its first title-like line.
 
     Never the salutation; a title runs to the end of its line or to a label glued after it
@@ -214,7 +205,7 @@ def find_title_span(views: list[BlockView], rules: MetadataRules, salutation: in
 
 def _title(
     v: BlockView, start: int, end: int, rule: str, rules: MetadataRules, views: list[BlockView] | None = None
-) -> Dated:
+) -> im.Found:
     """A title from v.text[start:end]: cut at a label glued after it; a report title's wrapped second line joined."""
     text = v.text[start:end]
     stop = re.search(rules.title_stop, text)
@@ -231,7 +222,7 @@ def _title(
             text += " " + (nxt[: cut.start()] if cut else nxt)
     title = " ".join(text.split()).rstrip(" .")
     title = re.sub(r"(?<=[a-z])\d{1,2}$", "", title)  # a footnote marker glued on: "... board1"
-    return Dated(title, v.block.start + start, v.block.start + end, rule)
+    return im.Found(title, v.block.start + start, v.block.start + end, rule)
 
 
 def _count(patterns: list[str], text: str, low: str | None = None) -> int:
