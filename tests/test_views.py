@@ -244,7 +244,7 @@ def test_the_corpus_database_holds_the_text_corpus(corpus_db):
 # authority of the reference table, so these are tested on the real archive (tests/test_policy.py).
 COUNCIL_VIEWS = {
     "council_documents", "council_judgements", "council_grades", "latest_grades", "council_timeline",
-    "improvement_points",
+    "improvement_points", "latest_grades_wide",
 }  # fmt: skip
 
 
