@@ -74,6 +74,15 @@ def _report_row(row) -> None:
     typer.echo(f"{path_text(row.path)}: {row.error_code} {path_text(row.message)}", err=True)
 
 
+def _report_unreadable(unreadable: list[OSError]) -> int:
+    """Report each folder that could not be listed (E109); returns how many."""
+    from pipeline.run.ingest import folder_failure
+
+    for row in map(folder_failure, unreadable):
+        _report_row(row)
+    return len(unreadable)
+
+
 def _extract_or_report(path: str, max_bytes: int):
     """(document, record) of one file, or None after reporting why it failed: one file never stops a command."""
     from pipeline.run.work import extract_file, failure
@@ -348,7 +357,7 @@ def extract(
 
     Example: inspections extract corpus/000_c9dc9a16fd74069d.txt --format json --out outputs/json
     """
-    from pipeline.run.ingest import discover, folder_failure
+    from pipeline.run.ingest import discover
 
     unreadable: list[OSError] = []
     try:
@@ -361,9 +370,7 @@ def extract(
         raise _fail(_not_written(exc, out)) from exc
     names = _output_names(files)
     written = failed = 0
-    for row in map(folder_failure, unreadable):
-        _report_row(row)
-        failed += 1
+    failed += _report_unreadable(unreadable)
     for path in files:
         if (extracted := _extract_or_report(path, settings.max_bytes)) is None:
             failed += 1
@@ -450,7 +457,7 @@ def review(
 def _review_files(docs: list[str], root: Path | None, ext: list[str] | None) -> tuple[list, int]:
     """Read and extract each file (folders searched); failures are reported and skipped, as in `extract`."""
     from pipeline.analysis import review as R
-    from pipeline.run.ingest import discover, folder_failure
+    from pipeline.run.ingest import discover
 
     settings = _settings(ext)
     sources, failed = [], 0
@@ -458,9 +465,7 @@ def _review_files(docs: list[str], root: Path | None, ext: list[str] | None) -> 
         unreadable: list[OSError] = []
         files, _ = discover([doc], settings.extensions, unreadable=unreadable)
         base = root if root is not None else (Path(doc) if Path(doc).is_dir() else None)
-        for row in map(folder_failure, unreadable):
-            _report_row(row)
-            failed += 1
+        failed += _report_unreadable(unreadable)
         for path in files:
             if (extracted := _extract_or_report(path, settings.max_bytes)) is None:
                 failed += 1
